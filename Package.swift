@@ -1,0 +1,21 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Tina4",
+    products: [
+        .executable(name: "tina4", targets: ["Tina4Demo"]),
+        .library(name: "Tina4", targets: ["Tina4"]),
+    ],
+    targets: [
+        // The C glue Swift cannot reach on Linux: epoll, timerfd, eventfd, accept4.
+        .target(name: "CShims"),
+        // The framework: HTTP/1.1 + WebSocket server, router, Frond templates, static files.
+        .target(name: "Tina4", dependencies: ["CShims"]),
+        // The `tina4` executable: the CLI and the chapter's demos.
+        .executableTarget(name: "Tina4Demo", dependencies: ["Tina4"]),
+        .testTarget(name: "Tina4Tests", dependencies: ["Tina4"]),
+        .testTarget(name: "Tina4DemoTests", dependencies: ["Tina4", "Tina4Demo"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

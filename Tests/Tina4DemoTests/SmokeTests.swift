@@ -1,0 +1,3 @@
+import Testing
+@testable import Tina4Demo
+@Test func demoModuleLinks() { #expect(Bool(true)) }
