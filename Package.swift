@@ -11,7 +11,7 @@ let package = Package(
         // The C glue Swift cannot reach on Linux: epoll, timerfd, eventfd, accept4.
         .target(name: "CShims"),
         // The framework: HTTP/1.1 + WebSocket server, router, Frond templates, static files.
-        .target(name: "Tina4", dependencies: ["CShims"]),
+        .target(name: "Tina4", dependencies: ["CShims"], linkerSettings: [.linkedLibrary("m")]),
         // The `tina4` executable: the CLI and the chapter's demos.
         .executableTarget(name: "Tina4Demo", dependencies: ["Tina4"]),
         .testTarget(name: "Tina4Tests", dependencies: ["Tina4"]),
