@@ -45,3 +45,10 @@ int cshim_timerfd_arm(int fd, uint64_t ms) {
 int cshim_eventfd_create(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
 
 int cshim_accept(int fd) { return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC); }
+
+/* libdispatch's hooks for run loops that drive the main queue themselves (CoreFoundation uses them). */
+extern int _dispatch_get_main_queue_handle_4CF(void);
+extern void _dispatch_main_queue_callback_4CF(void *msg);
+
+int cshim_main_queue_fd(void) { return _dispatch_get_main_queue_handle_4CF(); }
+void cshim_drain_main_queue(void) { _dispatch_main_queue_callback_4CF(NULL); }

@@ -1,2 +1,9 @@
 import Tina4
-print("Tina4 Swift v\(Tina4.version)")
+
+// `tina4` — the demo server of the chapter "Real-time with WebSocket", and a terminal client.
+//   tina4 serve [--host H] [--port P]
+//   tina4 listen ws://localhost:7149/ws/notifications/7
+//   tina4 send ws://localhost:7149/ws/echo "hello"
+
+let exitCode = CommandLine.run(Array(CommandLine.arguments.dropFirst()))
+exit(exitCode)

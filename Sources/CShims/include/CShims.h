@@ -37,4 +37,10 @@ int cshim_eventfd_create(void);
 /// accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC.
 int cshim_accept(int fd);
 
+
+
+/// The fd libdispatch signals when the main queue has work (an eventfd on Linux).
+int cshim_main_queue_fd(void);
+/// Runs the main queue's pending work; call on the main thread when its fd is readable.
+void cshim_drain_main_queue(void);
 #endif

@@ -1,0 +1,150 @@
+import FoundationEssentials
+
+/// An HTTP response, built by chaining from the `response` a handler receives.
+///
+/// ```swift
+/// Router.get("/hello/{name}") { request, response in
+///     response.json(["hello": request.params["name"] ?? "world"])
+/// }
+/// Router.get("/old") { _, response in response.redirect(to: "/new", status: 301) }
+/// Router.get("/chat/{room}") { request, response in
+///     response.render("chat.html", ["room": request.params["room"] ?? "general"])
+/// }
+/// ```
+public struct Response: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+
+    public init(status: Int = 200, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The same response with another status: `response.status(201).json(...)`.
+    public func status(_ code: Int) -> Response {
+        var copy = self
+        copy.status = code
+        return copy
+    }
+
+    /// The same response with a header set (replacing any of the same name).
+    public func header(_ name: String, _ value: String) -> Response {
+        var copy = self
+        copy.headers.set(name, value)
+        return copy
+    }
+
+    /// A body with its content type.
+    public func body(_ bytes: [UInt8], contentType: String, status: Int? = nil) -> Response {
+        var copy = self
+        copy.body = bytes
+        copy.headers.set("Content-Type", contentType)
+        if let status { copy.status = status }
+        return copy
+    }
+
+    /// A JSON body from a JSON value or any convertible Swift value.
+    public func json(_ value: some JSONConvertible, status: Int? = nil) -> Response {
+        body(value.jsonValue.serializedBytes(), contentType: "application/json; charset=utf-8", status: status)
+    }
+
+    /// A JSON object body from literal pairs, in the order written:
+    /// `response.json(["message": "Order shipped", "delivered": delivered], status: 201)`.
+    public func json(_ pairs: KeyValuePairs<String, any JSONConvertible>, status: Int? = nil) -> Response {
+        json(JSON(pairs), status: status)
+    }
+
+    /// A JSON body from an `Encodable` value (keys sorted, for a stable output).
+    public func json(encoding value: some Encodable, status: Int? = nil) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            return body(Array(try encoder.encode(value)), contentType: "application/json; charset=utf-8", status: status)
+        } catch {
+            return json(["error": "could not encode the response: \(error)"], status: 500)
+        }
+    }
+
+    /// An HTML body (`text/html; charset=utf-8`).
+    public func html(_ html: String, status: Int? = nil) -> Response {
+        body(Array(html.utf8), contentType: "text/html; charset=utf-8", status: status)
+    }
+
+    /// A plain-text body (`text/plain; charset=utf-8`).
+    public func text(_ text: String, status: Int? = nil) -> Response {
+        body(Array(text.utf8), contentType: "text/plain; charset=utf-8", status: status)
+    }
+
+    /// A redirect to `location` (302 by default; 301, 303, 307, 308 also make sense).
+    public func redirect(to location: String, status: Int = 302) -> Response {
+        var copy = text("Redirecting to \(location)\n", status: status)
+        copy.headers.set("Location", location)
+        return copy
+    }
+}
+
+extension Response {
+    /// A plain error answer in the form the client asked for: JSON `{"error": …, "status": …}`
+    /// or a small HTML page.
+    static func error(_ status: Int, _ message: String, json: Bool) -> Response {
+        let reason = HTTPStatus.reasonPhrase(status)
+        if json {
+            return Response().json(["error": message, "status": status], status: status)
+        }
+        let page = """
+            <!DOCTYPE html><html><head><meta charset="utf-8"><title>\(status) \(reason)</title></head>
+            <body style="font-family: system-ui, sans-serif; margin: 3em"><h1>\(status) \(reason)</h1>
+            <p>\(HTMLText.escape(message))</p></body></html>
+
+            """
+        return Response().html(page, status: status)
+    }
+
+    /// The status line, headers and (unless `omitBody`) the body, ready to write.
+    /// Adds `Content-Length`, `Date`, `Server` and, when `close`, `Connection: close`.
+    func serialized(omitBody: Bool, close: Bool, date: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(160 + (omitBody ? 0 : body.count))
+        out.append(contentsOf: "HTTP/1.1 \(status) \(HTTPStatus.reasonPhrase(status))\r\n".utf8)
+        var hasContentLength = false
+        for (name, value) in headers {
+            if name.lowercased() == "content-length" { hasContentLength = true }
+            if name.lowercased() == "connection" { continue }
+            out.append(contentsOf: name.utf8)
+            out.append(contentsOf: ": ".utf8)
+            out.append(contentsOf: value.utf8)
+            out.append(contentsOf: "\r\n".utf8)
+        }
+        let bodyless = status < 200 || status == 204 || status == 304
+        if !hasContentLength && !bodyless {
+            out.append(contentsOf: "Content-Length: \(body.count)\r\n".utf8)
+        }
+        if headers["Date"] == nil { out.append(contentsOf: "Date: \(date)\r\n".utf8) }
+        if headers["Server"] == nil { out.append(contentsOf: "Server: Tina4 Swift\r\n".utf8) }
+        if close { out.append(contentsOf: "Connection: close\r\n".utf8) }
+        out.append(contentsOf: "\r\n".utf8)
+        if !omitBody && !bodyless { out.append(contentsOf: body) }
+        return out
+    }
+}
+
+/// HTML escaping of text for element content and quoted attributes.
+enum HTMLText {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text.unicodeScalars {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(character)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,64 @@
+/// Registers routes and reaches WebSocket clients from anywhere in the application.
+///
+/// ```swift
+/// Router.get("/hello/{name}") { request, response in
+///     response.text("Hello, \(request.params["name"] ?? "")!")
+/// }
+/// Router.websocket("/ws/echo") { connection, event, data in
+///     if event == .message { connection.send("Echo: \(data)") }
+/// }
+/// Router.post("/api/orders/{order_id:int}/ship") { request, response in
+///     let delivered = Router.pushToWebSocket("/ws/notifications/\(request.body["user_id"] ?? 0)",
+///                                            #"{"type":"notification","title":"Order Shipped"}"#)
+///     return response.json(["message": "Order shipped, user notified", "delivered": delivered], status: 201)
+/// }
+/// ```
+@MainActor
+public enum Router {
+    /// The routes `tina4 serve` answers with.
+    public static let routes = RouteTable()
+    /// The open WebSocket connections of this process.
+    public static let hub = WebSocketHub()
+
+    public static func get(_ path: String, _ handler: @escaping HTTPHandler) { routes.addHTTP("GET", path, .sync(handler)) }
+    public static func post(_ path: String, _ handler: @escaping HTTPHandler) { routes.addHTTP("POST", path, .sync(handler)) }
+    public static func put(_ path: String, _ handler: @escaping HTTPHandler) { routes.addHTTP("PUT", path, .sync(handler)) }
+    public static func patch(_ path: String, _ handler: @escaping HTTPHandler) { routes.addHTTP("PATCH", path, .sync(handler)) }
+    public static func delete(_ path: String, _ handler: @escaping HTTPHandler) { routes.addHTTP("DELETE", path, .sync(handler)) }
+
+    public static func get(_ path: String, _ handler: @escaping AsyncHTTPHandler) { routes.addHTTP("GET", path, .async(handler)) }
+    public static func post(_ path: String, _ handler: @escaping AsyncHTTPHandler) { routes.addHTTP("POST", path, .async(handler)) }
+    public static func put(_ path: String, _ handler: @escaping AsyncHTTPHandler) { routes.addHTTP("PUT", path, .async(handler)) }
+    public static func patch(_ path: String, _ handler: @escaping AsyncHTTPHandler) { routes.addHTTP("PATCH", path, .async(handler)) }
+    public static func delete(_ path: String, _ handler: @escaping AsyncHTTPHandler) { routes.addHTTP("DELETE", path, .async(handler)) }
+
+    /// Adds a WebSocket route. Path parameters use `{name}` like HTTP routes.
+    public static func websocket(_ path: String, _ handler: @escaping WebSocketHandler) {
+        routes.addWebSocket(path, handler)
+    }
+
+    /// Sends `message` to every open WebSocket connected to exactly `path`; returns how many.
+    @discardableResult
+    public static func pushToWebSocket(_ path: String, _ message: String) -> Int {
+        hub.broadcast(text: message, toPath: normalise(path))
+    }
+
+    /// Sends a JSON value to every open WebSocket connected to exactly `path`; returns how many.
+    @discardableResult
+    public static func pushToWebSocket(_ path: String, _ message: some JSONConvertible) -> Int {
+        pushToWebSocket(path, message.jsonValue.serialized())
+    }
+
+    /// Connection paths are stored as `/seg/seg` (no trailing or doubled slashes).
+    static func normalise(_ path: String) -> String {
+        "/" + path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
+    }
+}
+
+extension Tina4 {
+    /// Shorthand for ``Router/websocket(_:_:)``.
+    @MainActor
+    public static func websocket(_ path: String, _ handler: @escaping WebSocketHandler) {
+        Router.websocket(path, handler)
+    }
+}

@@ -1,0 +1,181 @@
+import CShims
+import Glibc
+
+/// What speaks the protocol on a channel: an HTTP session, later a WebSocket session.
+@MainActor
+protocol ChannelSession: AnyObject {
+    /// Bytes read from the socket (valid only during the call).
+    func received(_ bytes: UnsafeRawBufferPointer)
+    /// The channel is closed (called exactly once); release everything.
+    func channelClosed()
+}
+
+/// One accepted TCP connection: its fd, its output queue, and the session speaking on it.
+///
+/// Reads go through the loop's shared buffer straight into the session's parser; writes are
+/// queued and flushed once per loop turn with `writev`. Output is capped: a client that stops
+/// reading while messages pile up past ``ServerConfiguration/maxOutputBytes`` is disconnected, so
+/// it cannot make the server hold unbounded memory or slow anyone else.
+@MainActor
+final class Channel: EventLoopHandler {
+    let fd: Int32
+    unowned let server: Server
+    var session: ChannelSession?
+
+    private var output = OutputQueue()
+    private var watchingWrites = false
+    private var flushRequested = false
+    private var readingPaused = false
+    private var overflowed = false
+    private(set) var isClosed = false
+    /// After the last queued byte: half-close, drain the peer's input briefly, then close.
+    private var closeAfterFlush = false
+    private var draining = false
+    private var lingerTimer: TimerQueue.Token?
+
+    /// Bytes queued and not yet written.
+    var pendingOutputBytes: Int { output.byteCount }
+
+    init(fd: Int32, server: Server) {
+        self.fd = fd
+        self.server = server
+    }
+
+    func start() {
+        EventLoop.shared.register(fd, events: UInt32(CSHIM_EPOLLIN | CSHIM_EPOLLRDHUP), handler: self)
+    }
+
+    // MARK: Events
+
+    func handleEvents(_ events: UInt32) {
+        if events & UInt32(CSHIM_EPOLLOUT) != 0 { flush() }
+        if events & UInt32(CSHIM_EPOLLIN | CSHIM_EPOLLRDHUP | CSHIM_EPOLLHUP | CSHIM_EPOLLERR) != 0 { readAvailable() }
+    }
+
+    private func readAvailable() {
+        let loop = EventLoop.shared
+        var budget = 256 * 1024   // per turn, so one busy client cannot starve the others
+        while !isClosed && !readingPaused && budget > 0 {
+            switch Socket.read(fd, into: loop.readBuffer) {
+            case .data(let count):
+                budget -= count
+                if draining { continue }
+                session?.received(UnsafeRawBufferPointer(rebasing: loop.readBuffer[0..<count]))
+            case .wouldBlock:
+                return
+            case .eof:
+                closeNow()
+                return
+            case .failed:
+                closeNow()
+                return
+            }
+        }
+    }
+
+    /// Stops reading (backpressure while a request is handled) until ``resumeReading()``.
+    func pauseReading() {
+        guard !readingPaused, !isClosed else { return }
+        readingPaused = true
+        updateInterest()
+    }
+
+    func resumeReading() {
+        guard readingPaused, !isClosed else { return }
+        readingPaused = false
+        updateInterest()
+        readAvailable()   // bytes may have arrived while paused (level-triggered would tell us too)
+    }
+
+    private func updateInterest() {
+        var events: UInt32 = UInt32(CSHIM_EPOLLRDHUP)
+        if !readingPaused { events |= UInt32(CSHIM_EPOLLIN) }
+        if watchingWrites { events |= UInt32(CSHIM_EPOLLOUT) }
+        EventLoop.shared.modify(fd, events: events)
+    }
+
+    // MARK: Output
+
+    /// Queues bytes; they are written at the end of the loop turn.
+    func send(_ bytes: OutgoingBytes) {
+        guard !isClosed, !closeAfterFlush, !overflowed else { return }
+        if output.byteCount + bytes.count > server.configuration.maxOutputBytes {
+            overflowed = true   // closed at flush time, not in the middle of someone's broadcast
+        } else {
+            output.append(bytes)
+        }
+        requestFlush()
+    }
+
+    func send(_ bytes: [UInt8]) { send(OutgoingBytes(bytes)) }
+
+    private func requestFlush() {
+        guard !flushRequested else { return }
+        flushRequested = true
+        EventLoop.shared.scheduleFlush(self)
+    }
+
+    /// Writes what the socket takes now; watches for writability if some is left.
+    func flush() {
+        flushRequested = false
+        guard !isClosed else { return }
+        if overflowed {
+            server.log.warn("\(logName): client is not reading; \(output.byteCount) bytes queued past the \(server.configuration.maxOutputBytes)-byte output cap, disconnecting")
+            closeNow()
+            return
+        }
+        switch output.write(to: fd, vectors: EventLoop.shared.writeVectors) {
+        case .drained:
+            if watchingWrites {
+                watchingWrites = false
+                updateInterest()
+            }
+            if closeAfterFlush { startLingeringClose() }
+        case .blocked:
+            if !watchingWrites {
+                watchingWrites = true
+                updateInterest()
+            }
+        case .failed:
+            closeNow()
+        }
+    }
+
+    /// Closes once everything queued is written: half-close, read and discard what the peer still
+    /// sends for up to the linger time (so it sees our last bytes rather than a reset), then close.
+    func closeWhenFlushed() {
+        guard !isClosed, !closeAfterFlush else { return }
+        closeAfterFlush = true
+        requestFlush()
+    }
+
+    private func startLingeringClose() {
+        guard !draining, !isClosed else { return }
+        draining = true
+        Socket.shutdownWrite(fd)
+        if readingPaused {
+            readingPaused = false
+            updateInterest()
+        }
+        lingerTimer = EventLoop.shared.schedule(at: EventLoop.now() + server.configuration.lingerMilliseconds) { [weak self] in
+            self?.closeNow()
+        }
+    }
+
+    /// Closes the socket at once, dropping anything queued.
+    func closeNow() {
+        guard !isClosed else { return }
+        isClosed = true
+        if let lingerTimer { EventLoop.shared.cancel(lingerTimer) }
+        EventLoop.shared.unregister(fd)
+        Socket.close(fd)
+        output.removeAll()
+        server.channelClosed(self)
+        let session = self.session
+        self.session = nil
+        session?.channelClosed()
+    }
+
+    /// `fd=12` style name for log lines that have no connection id.
+    var logName: String { "fd=\(fd)" }
+}

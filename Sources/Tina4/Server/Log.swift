@@ -1,0 +1,43 @@
+import Glibc
+
+/// Server log lines on standard error: `2026-11-22 04:50:01 WARN [ws] /ws/chat/{room} conn=Ab3…: …`.
+public struct Log: Sendable {
+    public enum Level: Int, Sendable, Comparable {
+        case debug, info, warn, error
+        public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
+        var label: String { ["DEBUG", "INFO", "WARN", "ERROR"][rawValue] }
+    }
+
+    /// Lines below this level are skipped (`TINA4_LOG_LEVEL`: debug, info, warn, error).
+    public var minimum: Level
+
+    public init(minimum: Level = .info) { self.minimum = minimum }
+
+    /// The application's log: the server writes here, and so can handlers (`Log.shared.info(…)`).
+    @MainActor public static var shared = Log()
+
+    public func debug(_ message: @autoclosure () -> String) { write(.debug, message) }
+    public func info(_ message: @autoclosure () -> String) { write(.info, message) }
+    public func warn(_ message: @autoclosure () -> String) { write(.warn, message) }
+    public func error(_ message: @autoclosure () -> String) { write(.error, message) }
+
+    private func write(_ level: Level, _ message: () -> String) {
+        guard level >= minimum else { return }
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        let stamp = String(
+            format4: Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+        var line = "\(stamp) \(level.label) \(message())\n"
+        line.withUTF8 { _ = Glibc.write(2, $0.baseAddress, $0.count) }  // one write per line: lines never interleave
+    }
+}
+
+extension String {
+    /// `YYYY-MM-DD HH:MM:SS` from its parts.
+    fileprivate init(format4 year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int) {
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        self = "\(year)-\(two(month))-\(two(day)) \(two(hour)):\(two(minute)):\(two(second))"
+    }
+}

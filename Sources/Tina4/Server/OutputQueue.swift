@@ -1,0 +1,91 @@
+import Glibc
+
+/// Immutable bytes with a stable address, shared by every output queue that sends them.
+///
+/// A broadcast frame is encoded once into one `OutgoingBytes` and the same instance is queued on
+/// every receiver; it is freed when the last queue has written it.
+final class OutgoingBytes {
+    let base: UnsafeMutableRawPointer
+    let count: Int
+
+    init(_ bytes: [UInt8]) {
+        count = bytes.count
+        base = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 8)
+        bytes.withUnsafeBytes { if let source = $0.baseAddress { base.copyMemory(from: source, byteCount: count) } }
+    }
+
+    deinit { base.deallocate() }
+}
+
+/// Bytes waiting to be written to one socket, in order, written with `writev`.
+struct OutputQueue {
+    private var chunks: [OutgoingBytes] = []
+    private var head = 0            // index of the first unwritten chunk
+    private var headOffset = 0      // bytes of chunks[head] already written
+    /// Bytes queued and not yet written.
+    private(set) var byteCount = 0
+
+    var isEmpty: Bool { byteCount == 0 }
+
+    mutating func append(_ bytes: OutgoingBytes) {
+        guard bytes.count > 0 else { return }
+        chunks.append(bytes)
+        byteCount += bytes.count
+    }
+
+    /// The outcome of writing as much as the socket takes.
+    enum FlushResult { case drained, blocked, failed(Int32) }
+
+    /// Writes until the queue is empty or the socket would block, using `vectors` as scratch space.
+    mutating func write(to fd: Int32, vectors: UnsafeMutableBufferPointer<iovec>) -> FlushResult {
+        let maxVectors = vectors.count
+        while byteCount > 0 {
+            var used = 0
+            var index = head
+            while index < chunks.count && used < maxVectors {
+                let skip = index == head ? headOffset : 0
+                vectors[used] = iovec(iov_base: chunks[index].base + skip, iov_len: chunks[index].count - skip)
+                used += 1
+                index += 1
+            }
+            let result = Socket.writev(fd, UnsafeBufferPointer(rebasing: vectors[0..<used]))
+            switch result {
+            case .wouldBlock: return .blocked
+            case .failed(let code): return .failed(code)
+            case .wrote(var written):
+                byteCount -= written
+                while written > 0 {
+                    let remaining = chunks[head].count - headOffset
+                    if written >= remaining {
+                        written -= remaining
+                        head += 1
+                        headOffset = 0
+                    } else {
+                        headOffset += written
+                        written = 0
+                    }
+                }
+                compact()
+            }
+        }
+        return .drained
+    }
+
+    /// Drops everything queued (the connection is going away).
+    mutating func removeAll() {
+        chunks.removeAll()
+        head = 0
+        headOffset = 0
+        byteCount = 0
+    }
+
+    private mutating func compact() {
+        if head == chunks.count {
+            chunks.removeAll(keepingCapacity: chunks.capacity <= 16)
+            head = 0
+        } else if head >= 32 && head * 2 >= chunks.count {
+            chunks.removeFirst(head)
+            head = 0
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import CShims
+import Glibc
+
+/// The HTTP/1.1 + WebSocket server: one listening socket, one event loop, routes from a ``RouteTable``.
+///
+/// ```swift
+/// Router.websocket("/ws/echo") { connection, event, data in
+///     if event == .message { connection.send("Echo: \(data)") }
+/// }
+/// let server = Server(configuration: try .fromEnvironment(Environment.current))
+/// try server.start()
+/// server.runForever()          // the main thread becomes the event loop
+/// ```
+@MainActor
+public final class Server {
+    public let configuration: ServerConfiguration
+    public let routes: RouteTable
+    public let hub: WebSocketHub
+    /// The server's log (``Log/shared`` unless given).
+    public var log: Log
+    /// The port actually bound (differs from the configuration when it asked for port 0).
+    public private(set) var port = 0
+
+    private var listener: Listener?
+    private var channels: [ObjectIdentifier: Channel] = [:]
+
+    /// Open TCP connections (HTTP and WebSocket).
+    public var openConnectionCount: Int { channels.count }
+
+    public init(configuration: ServerConfiguration = ServerConfiguration(), routes: RouteTable = Router.routes,
+                hub: WebSocketHub = Router.hub, log: Log? = nil)
+    {
+        self.configuration = configuration
+        self.routes = routes
+        self.hub = hub
+        self.log = log ?? Log.shared
+    }
+
+    /// Binds and starts accepting. Throws when the address cannot be bound (e.g. the port is in use).
+    public func start() throws(SocketError) {
+        Socket.ignoreSIGPIPE()
+        let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port)
+        self.port = port
+        let listener = Listener(fd: fd, server: self)
+        self.listener = listener
+        EventLoop.shared.register(fd, events: UInt32(CSHIM_EPOLLIN), handler: listener)
+    }
+
+    /// Runs the event loop on the calling (main) thread until ``stop()``. `@MainActor` tasks run
+    /// on the same thread between socket events.
+    public func runForever() {
+        EventLoop.shared.run()
+    }
+
+    /// Lets the main dispatch queue drive the event loop instead, for programs (and test runners)
+    /// that already run the main queue. Returns at once.
+    public func runOnMainQueue() {
+        EventLoop.shared.attachToMainQueue()
+    }
+
+    /// Stops accepting, closes every connection (WebSockets with 1001 "going away"), and makes
+    /// ``runForever()`` return.
+    public func stop() {
+        if let listener {
+            EventLoop.shared.unregister(listener.fd)
+            Socket.close(listener.fd)
+            self.listener = nil
+        }
+        for channel in Array(channels.values) {
+            if let session = channel.session as? WebSocketSession {
+                session.close(code: .goingAway, reason: "server shutting down")
+                channel.flush()
+            }
+            channel.closeNow()
+        }
+        EventLoop.shared.stop()
+    }
+
+    // MARK: Channels
+
+    fileprivate func accepted(_ fd: Int32) {
+        let channel = Channel(fd: fd, server: self)
+        channel.session = HTTPSession(channel: channel, server: self)
+        channels[ObjectIdentifier(channel)] = channel
+        channel.start()
+    }
+
+    func channelClosed(_ channel: Channel) {
+        channels[ObjectIdentifier(channel)] = nil
+    }
+
+    // MARK: Static files
+
+    /// Set by the application to serve files (see ``StaticFiles``); nil serves none.
+    var staticFileHandler: (@MainActor (String, String, HTTPHeaders) -> Response?)?
+
+    func staticFile(method: String, rawPath: String, headers: HTTPHeaders) -> Response? {
+        staticFileHandler?(method, rawPath, headers)
+    }
+}
+
+/// Accepts connections on the listening socket.
+@MainActor
+private final class Listener: EventLoopHandler {
+    let fd: Int32
+    unowned let server: Server
+
+    init(fd: Int32, server: Server) {
+        self.fd = fd
+        self.server = server
+    }
+
+    func handleEvents(_ events: UInt32) {
+        for _ in 0..<64 {   // a bounded batch per turn; the rest on the next turn
+            guard let client = Socket.accept(fd) else {
+                if errno == EMFILE || errno == ENFILE {
+                    server.log.error("[server] out of file descriptors: cannot accept more connections")
+                }
+                return
+            }
+            server.accepted(client)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/// Every setting of the server, with its default. Limits apply per connection.
+///
+/// ```swift
+/// var configuration = ServerConfiguration()
+/// configuration.port = 0                    // any free port (tests)
+/// configuration.maxMessageBytes = 64 * 1024
+/// let server = Server(configuration: configuration)
+/// ```
+public struct ServerConfiguration: Sendable {
+    /// Address to bind: `0.0.0.0` for every IPv4 interface, `127.0.0.1` for this machine only, `::` for IPv6.
+    public var host = "0.0.0.0"
+    /// TCP port (Tina4 Swift's default is 7149; 0 picks a free port).
+    public var port = 7149
+    /// Largest WebSocket message, summed over its fragments; a bigger one closes with 1009.
+    public var maxMessageBytes = 1 << 20
+    /// Largest HTTP request body; a bigger one answers 413.
+    public var maxBodyBytes = 8 << 20
+    /// Largest HTTP header block; a bigger one answers 431.
+    public var maxHeaderBytes = 16 * 1024
+    /// Bytes that may wait in one connection's output queue; past it the client is not reading
+    /// and is disconnected.
+    public var maxOutputBytes = 16 << 20
+    /// After the server sends a WebSocket close frame, how long it waits for the client's.
+    public var closeTimeoutMilliseconds: UInt64 = 5_000
+    /// How long an idle keep-alive HTTP connection stays open.
+    public var keepAliveTimeoutMilliseconds: UInt64 = 30_000
+    /// How long a client may take to send a whole request once it started (slowloris guard): 408 after.
+    public var requestTimeoutMilliseconds: UInt64 = 30_000
+    /// After a final response or close frame, how long the server reads and discards what the
+    /// client still sends before it closes the socket.
+    public var lingerMilliseconds: UInt64 = 2_000
+    /// Directory of static files (`/js/frond.js` is `public/js/frond.js`).
+    public var publicDirectory = "public"
+    /// Directory of Frond templates.
+    public var templateDirectory = "src/templates"
+
+    public init() {}
+
+    /// A setting from the environment that cannot be used.
+    public struct Invalid: Error, Sendable, CustomStringConvertible {
+        public var name: String
+        public var value: String
+        public var expected: String
+        public var description: String { "\(name)=\(value) is not valid: expected \(expected)" }
+    }
+
+    /// Defaults overridden by `TINA4_HOST`/`HOST`, `TINA4_PORT`/`PORT`, `TINA4_WS_MAX_MESSAGE`,
+    /// `TINA4_MAX_BODY` (bytes).
+    public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        if let host = environment["TINA4_HOST"] ?? environment["HOST"], !host.isEmpty {
+            configuration.host = host
+        }
+        if let port = try integer("TINA4_PORT", environment, range: 0...65535) {
+            configuration.port = port
+        } else if let port = try integer("PORT", environment, range: 0...65535) {
+            configuration.port = port
+        }
+        if let size = try integer("TINA4_WS_MAX_MESSAGE", environment, range: 125...(1 << 30)) {
+            configuration.maxMessageBytes = size
+        }
+        if let size = try integer("TINA4_MAX_BODY", environment, range: 0...(1 << 30)) {
+            configuration.maxBodyBytes = size
+        }
+        return configuration
+    }
+
+    private static func integer(_ name: String, _ environment: [String: String], range: ClosedRange<Int>) throws(Invalid) -> Int? {
+        guard let text = environment[name], !text.isEmpty else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw Invalid(name: name, value: text, expected: "a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+}

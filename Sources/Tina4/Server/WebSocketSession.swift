@@ -1,0 +1,177 @@
+/// Speaks WebSocket on a channel after the handshake: decodes frames, answers pings and the close
+/// handshake, and calls the route handler with `.open`, `.message` and exactly one `.close`.
+///
+/// ```
+///  open ──close()/error──▶ closing ──peer close or timeout──▶ closed
+///   │                                                         ▲
+///   └──────────── peer close (echoed) / socket gone ──────────┘
+/// ```
+/// `.close` fires on leaving `open`, after the connection has left the hub, so it neither counts
+/// nor receives broadcasts while its handler runs. A close requested from inside a handler fires
+/// once that handler returns.
+@MainActor
+final class WebSocketSession: ChannelSession {
+    enum State { case open, closing, closed }
+
+    private weak var channel: Channel?
+    private unowned let server: Server
+    let connection: WebSocketConnection
+    private let route: String
+    private let handler: WebSocketHandler
+    private var decoder: WebSocketFrameDecoder
+    private(set) var state = State.open
+    private var closeEventFired = false
+    private var closeEventPending = false
+    private var handlerDepth = 0
+    private var closeTimer: TimerQueue.Token?
+
+    var isOpen: Bool { state == .open }
+
+    init(channel: Channel, server: Server, connection: WebSocketConnection, route: String, handler: @escaping WebSocketHandler) {
+        self.channel = channel
+        self.server = server
+        self.connection = connection
+        self.route = route
+        self.handler = handler
+        decoder = WebSocketFrameDecoder(options: WebSocketDecoderOptions(maxMessageBytes: server.configuration.maxMessageBytes))
+        connection.session = self
+    }
+
+    private var logPrefix: String { "[ws] \(route) conn=\(connection.id)" }
+
+    /// Joins the hub, fires `.open`, then reads any frames that arrived with the handshake.
+    func start(leftover: [UInt8]) {
+        server.hub.add(connection)
+        server.log.debug("\(logPrefix): open on \(connection.path)")
+        invoke(.open, .empty)
+        if !leftover.isEmpty && state != .closed {
+            leftover.withUnsafeBytes { received($0) }
+        }
+    }
+
+    // MARK: Input
+
+    func received(_ bytes: UnsafeRawBufferPointer) {
+        guard state != .closed else { return }
+        let events: [WebSocketFrameEvent]
+        do {
+            events = try decoder.decode(bytes)
+        } catch {
+            fail(error)
+            return
+        }
+        for event in events {
+            guard state != .closed else { return }
+            handle(event)
+        }
+    }
+
+    private func handle(_ event: WebSocketFrameEvent) {
+        switch event {
+        case .text(let text):
+            if state == .open { invoke(.message, WebSocketData(text: text)) }
+        case .binary(let bytes):
+            if state == .open { invoke(.message, WebSocketData(binary: bytes)) }
+        case .ping(let payload):
+            if state == .open { channel?.send(WebSocketFrameEncoder.pong(payload)) }
+        case .pong:
+            break
+        case .close(let code, _):
+            peerClosed(code: code)
+        }
+    }
+
+    private func peerClosed(code: UInt16?) {
+        switch state {
+        case .open:
+            // Echo the peer's code (RFC 6455 §5.5.1), then end the TCP connection.
+            state = .closed
+            let reply = code.map { WebSocketFrameEncoder.close(code: WebSocketCloseCode(rawValue: $0)) }
+                ?? WebSocketFrameEncoder.encode(opcode: .close, payload: [UInt8]())
+            channel?.send(reply)
+            leave()
+            channel?.closeWhenFlushed()
+        case .closing:
+            state = .closed
+            cancelCloseTimer()
+            channel?.closeWhenFlushed()
+        case .closed:
+            break
+        }
+    }
+
+    /// A protocol violation: send the close code and end the connection without waiting.
+    private func fail(_ error: WebSocketProtocolError) {
+        server.log.warn("\(logPrefix): closing with \(error.code.rawValue): \(error.reason)")
+        if state == .open {
+            channel?.send(WebSocketFrameEncoder.close(code: error.code, reason: error.reason))
+            state = .closed
+            leave()
+        } else {
+            state = .closed
+            cancelCloseTimer()
+        }
+        channel?.closeWhenFlushed()
+    }
+
+    // MARK: Output
+
+    func send(_ bytes: OutgoingBytes) {
+        guard state == .open else { return }
+        channel?.send(bytes)
+    }
+
+    /// Starts the closing handshake from the server side.
+    func close(code: WebSocketCloseCode, reason: String) {
+        guard state == .open else { return }
+        state = .closing
+        channel?.send(WebSocketFrameEncoder.close(code: code, reason: reason))
+        leave()
+        let timeout = server.configuration.closeTimeoutMilliseconds
+        closeTimer = EventLoop.shared.schedule(at: EventLoop.now() + timeout) { [weak self] in
+            guard let self, self.state == .closing else { return }
+            self.server.log.info("\(self.logPrefix): no close frame from the client within \(timeout) ms, dropping the connection")
+            self.state = .closed
+            self.channel?.closeNow()
+        }
+    }
+
+    func channelClosed() {
+        cancelCloseTimer()
+        if state == .open {
+            server.log.debug("\(logPrefix): connection lost without a close frame (1006)")
+        }
+        state = .closed
+        leave()
+    }
+
+    private func cancelCloseTimer() {
+        if let closeTimer { EventLoop.shared.cancel(closeTimer) }
+        closeTimer = nil
+    }
+
+    // MARK: Handler calls
+
+    /// Leaves the hub and fires `.close` (once; deferred while a handler of this connection runs).
+    private func leave() {
+        server.hub.remove(connection)
+        guard !closeEventFired else { return }
+        closeEventFired = true
+        if handlerDepth > 0 { closeEventPending = true } else { invoke(.close, .empty) }
+    }
+
+    private func invoke(_ event: WebSocketEvent, _ data: WebSocketData) {
+        handlerDepth += 1
+        do {
+            try handler(connection, event, data)
+        } catch {
+            server.log.error("\(logPrefix): handler failed on \(event.rawValue): \(error)")
+            if state == .open { close(code: .internalError, reason: "internal error") }
+        }
+        handlerDepth -= 1
+        if handlerDepth == 0 && closeEventPending {
+            closeEventPending = false
+            invoke(.close, .empty)
+        }
+    }
+}

@@ -1,0 +1,12 @@
+import Tina4
+
+/// Every demo route of the chapter, one file each.
+@MainActor
+enum Demos {
+    static func registerAll() {
+        registerEcho()
+        registerMirror()
+        registerChatRooms()
+        registerNotifications()
+    }
+}

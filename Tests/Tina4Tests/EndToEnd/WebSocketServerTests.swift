@@ -1,0 +1,344 @@
+import Dispatch
+import Testing
+@testable import Tina4
+
+/// The chapter's WebSocket API over real sockets: events, scoping, counts, push, errors.
+@Suite(.serialized) struct WebSocketServerTests {
+    /// Records what handlers saw, for assertions from the test thread.
+    @MainActor final class Journal {
+        var lines: [String] = []
+        var waiters: [(String, CheckedContinuation<Void, Never>)] = []
+        func add(_ line: String) {
+            lines.append(line)
+            waiters.removeAll { prefix, continuation in
+                guard line.hasPrefix(prefix) else { return false }
+                continuation.resume()
+                return true
+            }
+        }
+        /// Suspends until a line starting with `prefix` has been recorded.
+        func wait(for prefix: String) async {
+            if lines.contains(where: { $0.hasPrefix(prefix) }) { return }
+            await withCheckedContinuation { waiters.append((prefix, $0)) }
+        }
+    }
+
+    struct Failure: Error {}
+
+    @MainActor static func start(journal: Journal, configure: (inout ServerConfiguration) -> Void = { _ in }) throws -> TestServer {
+        try TestServer(configure: configure) { routes, hub in
+            routes.websocket("/ws/echo") { connection, event, data in
+                if event == .message { connection.send("Echo: \(data)") }
+            }
+            routes.websocket("/ws/mirror") { connection, event, data in
+                guard event == .message else { return }
+                if data.isBinary { connection.send(data.bytes) } else { connection.send(data.text) }
+            }
+            routes.websocket("/ws/chat/{room}") { connection, event, data in
+                switch event {
+                case .open:
+                    connection.send("count:\(connection.connectionCount)")
+                case .message:
+                    if data.text.hasPrefix("others:") {
+                        connection.broadcast(data.text, excludeSelf: true)
+                    } else if data.text == "count" {
+                        connection.send("count:\(connection.connectionCount)")
+                    } else {
+                        connection.broadcast(data.text)
+                    }
+                case .close:
+                    journal.add("close \(connection.params["room"] ?? "") count=\(connection.connectionCount)")
+                    connection.broadcast("left")
+                }
+            }
+            routes.websocket("/ws/params/{id}") { connection, event, _ in
+                if event == .open {
+                    connection.sendJson(JSON(connection.params.mapValues { JSON.string($0) }))
+                }
+            }
+            routes.websocket("/ws/lifecycle") { connection, event, data in
+                journal.add("\(event.rawValue) \(data.text)")
+                if event == .message && data.text == "close-me" { connection.close(code: 4001, reason: "bye") }
+                if event == .message && data.text == "throw" { throw Failure() }
+                if event == .open && connection.params["reject"] != nil {
+                    connection.sendJson(["error": "Unauthorized"])
+                    connection.close(code: 1008)
+                }
+            }
+            routes.post("/push/{room}") { request, response in
+                let count = hub.broadcast(text: request.bodyText ?? "", toPath: "/ws/chat/\(request.params["room"] ?? "")")
+                return response.json(["delivered": count], status: 201)
+            }
+        }
+    }
+
+    @Test func echoRepliesWithPrefix() async throws {
+        let journal = await Journal()
+        let server = try await MainActor.run { try Self.start(journal: journal) }
+        let url = await server.base + "/ws/echo"
+        let reply = try await offMain {
+            let client = try WebSocketClient(url: url)
+            try client.send(text: "hello")
+            let reply = try client.receiveText()
+            try client.close()
+            return reply
+        }
+        #expect(reply == "Echo: hello")
+        await server.stop()
+    }
+
+    @Test func roomsAreIsolatedAndBroadcastReachesSenderUnlessExcluded() async throws {
+        let journal = await Journal()
+        let server = try await MainActor.run { try Self.start(journal: journal) }
+        let base = await server.base
+        let result = try await offMain { () -> [String] in
+            let a = try WebSocketClient(url: base + "/ws/chat/general")
+            #expect(try a.receiveText() == "count:1")
+            let b = try WebSocketClient(url: base + "/ws/chat/general")
+            #expect(try b.receiveText() == "count:2")
+            let c = try WebSocketClient(url: base + "/ws/chat/general")
+            #expect(try c.receiveText() == "count:3")
+            let dev = try WebSocketClient(url: base + "/ws/chat/dev")
+            #expect(try dev.receiveText() == "count:1")
+
+            try a.send(text: "hi all")
+            for client in [a, b, c] { #expect(try client.receiveText() == "hi all") }
+            try b.send(text: "others:psst")
+            #expect(try a.receiveText() == "others:psst")
+            #expect(try c.receiveText() == "others:psst")
+            // Nothing reached b (its own excluded message) nor the dev room: their next message is the count reply.
+            try b.send(text: "count")
+            #expect(try b.receiveText() == "count:3")
+            try dev.send(text: "count")
+            #expect(try dev.receiveText() == "count:1")
+
+            try c.close()
+            #expect(try a.receiveText() == "left")
+            #expect(try b.receiveText() == "left")
+            try a.send(text: "count")
+            return [try a.receiveText()]
+        }
+        #expect(result == ["count:2"])
+        await journal.wait(for: "close general")
+        #expect(await journal.lines.contains("close general count=2"))
+        await server.stop()
+    }
+
+    @Test func pushFromAnHTTPRouteReachesOnlyItsPath() async throws {
+        let journal = await Journal()
+        let server = try await MainActor.run { try Self.start(journal: journal) }
+        let base = await server.base
+        let port = await server.port
+        let (status, body, received, otherRoomNext) = try await offMain { () -> (Int, String, [String], String) in
+            let clients = try (0..<3).map { _ in try WebSocketClient(url: base + "/ws/chat/a") }
+            for (index, client) in clients.enumerated() { #expect(try client.receiveText() == "count:\(index + 1)") }
+            let other = try WebSocketClient(url: base + "/ws/chat/b")
+            _ = try other.receiveText()
+            let http = try RawConnection(port: port)
+            try http.send("POST /push/a HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\nping-a")
+            let response = http.readResponses(1).first
+            let received = try clients.map { try $0.receiveText() }
+            try other.send(text: "count")
+            return (response?.status ?? 0, response?.body ?? "", received, try other.receiveText())
+        }
+        #expect(status == 201)
+        #expect(body == #"{"delivered":3}"#)
+        #expect(received == ["ping-a", "ping-a", "ping-a"])
+        #expect(otherRoomNext == "count:1")
+        await server.stop()
+    }
+
+    @Test func paramsHoldPathThenQueryWithPathWinning() async throws {
+        let journal = await Journal()
+        let server = try await MainActor.run { try Self.start(journal: journal) }
+        let url = await server.base + "/ws/params/42?token=abc%20d&id=evil"
+        let reply = try await offMain {
+            let client = try WebSocketClient(url: url)
+            defer { client.disconnect() }
+            return try client.receiveText()
+        }
+        let json = try JSON.parse(reply)
+        #expect(json["id"]?.string == "42")
+        #expect(json["token"]?.string == "abc d")
+        await server.stop()
+    }
+
+    @Test func serverCloseFiresCloseOnceAndEchoesHandshake() async throws {
+        let journal = await Journal()
+        let server = try await MainActor.run { try Self.start(journal: journal) }
+        let url = await server.base + "/ws/lifecycle"
+        let code = try await offMain {
+            let client = try WebSocketClient(url: url)
+            try client.send(text: "close-me")
+            return try client.expectClose()
+        }
+        #expect(code == 4001)
+        await journal.wait(for: "close")
+        #expect(await journal.lines.filter { $0.hasPrefix("close") }.count == 1)
+        #expect(await journal.lines.first == "open ")
+        await server.stop()
+    }
+
+    @Test func closeRequestedDuringOpenFiresAfterOpenReturns() async throws {
+        let journal = await Journal()
+        let server = try await MainActor.run { try Self.start(journal: journal) }
+        let url = await server.base + "/ws/lifecycle?reject=1"
+        let (text, code) = try await offMain {
+            let client = try WebSocketClient(url: url)
+            let text = try client.receiveText()
+            return (text, try client.expectClose())
+        }
+        #expect(text == #"{"error":"Unauthorized"}"#)
+        #expect(code == 1008)
+        await journal.wait(for: "close")
+        #expect(await journal.lines == ["open ", "close "])
+        await server.stop()
+    }
+
+    @Test func handlerErrorClosesOnlyThatConnectionWith1011() async throws {
+        let journal = await Journal()
+        let server = try await MainActor.run { try Self.start(journal: journal) }
+        let base = await server.base
+        let (code, echo) = try await offMain {
+            let bystander = try WebSocketClient(url: base + "/ws/echo")
+            let client = try WebSocketClient(url: base + "/ws/lifecycle")
+            try client.send(text: "throw")
+            let code = try client.expectClose()
+            try bystander.send(text: "still here")
+            return (code, try bystander.receiveText())
+        }
+        #expect(code == 1011)
+        #expect(echo == "Echo: still here")
+        await server.stop()
+    }
+
+    @Test func peerCloseIsEchoedWithItsCode() async throws {
+        let journal = await Journal()
+        let server = try await MainActor.run { try Self.start(journal: journal) }
+        let url = await server.base + "/ws/echo"
+        let code = try await offMain {
+            let client = try WebSocketClient(url: url)
+            return try client.close(code: 4321, reason: "done")
+        }
+        #expect(code == 4321)
+        await server.stop()
+    }
+
+    @Test func mirrorReturnsTextAndBinaryVerbatim() async throws {
+        let journal = await Journal()
+        let server = try await MainActor.run { try Self.start(journal: journal) }
+        let url = await server.base + "/ws/mirror"
+        let (text, binary, big) = try await offMain {
+            let client = try WebSocketClient(url: url)
+            try client.send(text: "héllo 😀")
+            let text = try client.receive()
+            try client.send(binary: [0, 1, 2, 255])
+            let binary = try client.receive()
+            let payload = [UInt8](repeating: 0x61, count: 200_000)
+            try client.send(text: String(decoding: payload, as: UTF8.self))
+            let big = try client.receiveText()
+            try client.close()
+            return (text, binary, big.utf8.count)
+        }
+        #expect(text == .text("héllo 😀"))
+        #expect(binary == .binary([0, 1, 2, 255]))
+        #expect(big == 200_000)
+        await server.stop()
+    }
+
+    @Test func pingIsAnsweredWithTheSamePayload() async throws {
+        let journal = await Journal()
+        let server = try await MainActor.run { try Self.start(journal: journal) }
+        let url = await server.base + "/ws/echo"
+        let event = try await offMain {
+            let client = try WebSocketClient(url: url)
+            try client.ping([1, 2, 3])
+            let event = try client.receive()
+            try client.close()
+            return event
+        }
+        #expect(event == .pong([1, 2, 3]))
+        await server.stop()
+    }
+
+    @Test func closeTimeoutDropsAClientThatNeverAnswers() async throws {
+        let journal = await Journal()
+        let server = try await MainActor.run {
+            try Self.start(journal: journal) { $0.closeTimeoutMilliseconds = 200; $0.lingerMilliseconds = 200 }
+        }
+        let port = await server.port
+        // A raw client that completes the handshake, asks to be closed, and then ignores the close frame.
+        let ended = try await offMain { () -> Bool in
+            let raw = try RawConnection(port: port)
+            try raw.send("GET /ws/lifecycle HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            try raw.send(WebSocketFrameEncoder.encode(opcode: .text, payload: Array("close-me".utf8), maskingKey: (1, 2, 3, 4)))
+            let started = DispatchTime.now().uptimeNanoseconds
+            _ = raw.read(timeout: 5) { _ in false }   // returns at EOF
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            return elapsed < 3
+        }
+        #expect(ended)
+        await server.stop()
+    }
+
+    /// Each protocol rule, sent as raw bytes after a real handshake: the server closes with the code.
+    @Test(arguments: [
+        ("unmasked frame", [0x81, 0x02, 0x68, 0x69], UInt16(1002)),
+        ("reserved bit", [0xC1, 0x80, 0, 0, 0, 0], UInt16(1002)),
+        ("unknown opcode", [0x83, 0x80, 0, 0, 0, 0], UInt16(1002)),
+        ("invalid UTF-8", [0x81, 0x82, 0, 0, 0, 0, 0xC3, 0x28], UInt16(1007)),
+        ("fragmented ping", [0x09, 0x80, 0, 0, 0, 0], UInt16(1002)),
+        ("one-byte close", [0x88, 0x81, 0, 0, 0, 0, 0x03], UInt16(1002)),
+        ("close code 1005", [0x88, 0x82, 0, 0, 0, 0, 0x03, 0xED], UInt16(1002)),
+        ("continuation first", [0x80, 0x80, 0, 0, 0, 0], UInt16(1002)),
+        ("64-bit length MSB", [0x82, 0xFF, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], UInt16(1002)),
+        ("message too big", [0x82, 0xFF, 0, 0, 0, 0, 0, 0x20, 0, 0, 0, 0, 0, 0], UInt16(1009)),
+    ] as [(String, [UInt8], UInt16)])
+    func protocolViolationsCloseWithTheirCode(name: String, bytes: [UInt8], expected: UInt16) async throws {
+        let journal = await Journal()
+        let server = try await MainActor.run { try Self.start(journal: journal) }
+        let base = await server.base
+        let (code, bystanderReply) = try await offMain {
+            let bystander = try WebSocketClient(url: base + "/ws/echo")
+            let client = try WebSocketClient(url: base + "/ws/echo")
+            try client.sendRaw(bytes)
+            let code = try client.expectClose()
+            try bystander.send(text: "ok?")
+            return (code, try bystander.receiveText())
+        }
+        #expect(code == expected, "\(name)")
+        #expect(bystanderReply == "Echo: ok?")
+        await server.stop()
+    }
+
+    @Test func aClientThatStopsReadingIsCutOffWithoutStallingOthers() async throws {
+        let journal = await Journal()
+        let server = try await MainActor.run {
+            try Self.start(journal: journal) { $0.maxOutputBytes = 256 * 1024 }
+        }
+        let base = await server.base
+        let (stalledGone, fastCount) = try await offMain { () -> (Bool, Int) in
+            let stalled = try WebSocketClient(url: base + "/ws/chat/flood")
+            _ = try stalled.receiveText()
+            let fast = try WebSocketClient(url: base + "/ws/chat/flood")
+            _ = try fast.receiveText()
+            let chunk = String(repeating: "x", count: 60_000)
+            var received = 0
+            for _ in 0..<400 {   // 24 MB broadcast, more than loopback socket buffers hold; the stalled client never reads
+                try fast.send(text: chunk)
+                if case .text(let text)? = try fast.receive(timeout: 5), text == chunk { received += 1 }
+            }
+            try fast.send(text: "count")
+            var count = -1
+            while let event = try fast.receive(timeout: 5) {
+                if case .text(let text) = event, text.hasPrefix("count:") { count = Int(text.dropFirst(6)) ?? -1; break }
+            }
+            stalled.disconnect()
+            return (count == 1, received)
+        }
+        #expect(fastCount == 400)
+        #expect(stalledGone)
+        await server.stop()
+    }
+}

@@ -1,0 +1,150 @@
+import Dispatch
+import Glibc
+@testable import Tina4
+
+/// A server on 127.0.0.1 and a free port, driven by the main queue, with its own routes and hub.
+@MainActor
+final class TestServer {
+    let server: Server
+    let routes: RouteTable
+    let hub: WebSocketHub
+    var port: Int { server.port }
+    var base: String { "ws://127.0.0.1:\(server.port)" }
+
+    init(configure: (inout ServerConfiguration) -> Void = { _ in }, routes setup: (RouteTable, WebSocketHub) -> Void) throws {
+        var configuration = ServerConfiguration()
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
+        configure(&configuration)
+        routes = RouteTable()
+        hub = WebSocketHub()
+        setup(routes, hub)
+        server = Server(configuration: configuration, routes: routes, hub: hub, log: Log(minimum: .error))
+        try server.start()
+        server.runOnMainQueue()
+    }
+
+    func stop() { server.stop() }
+}
+
+/// Runs blocking client code off the main thread (the server lives on it) and returns its result.
+func offMain<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
+        }
+    }
+}
+
+/// A raw TCP connection for HTTP tests: send bytes, read what the server answers.
+final class RawConnection {
+    let fd: Int32
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else { throw TestFailure("connect failed: errno \(errno)") }
+    }
+
+    deinit { close(fd) }
+
+    func send(_ text: String) throws { try send(Array(text.utf8)) }
+
+    func send(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { throw TestFailure("write failed: errno \(errno)") }
+            offset += n
+        }
+    }
+
+    /// Reads until `done` says the bytes so far are complete, EOF, or the timeout.
+    func read(timeout: Double = 5, until done: ([UInt8]) -> Bool) -> [UInt8] {
+        var received: [UInt8] = []
+        let deadline = Double(DispatchTime.now().uptimeNanoseconds) / 1e9 + timeout
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while !done(received) {
+            let remaining = deadline - Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+            if remaining <= 0 { break }
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, Int32(remaining * 1000) + 1) > 0 else { continue }
+            let n = Glibc.read(fd, &buffer, buffer.count)
+            if n <= 0 { break }
+            received.append(contentsOf: buffer[0..<n])
+        }
+        return received
+    }
+
+    /// Reads until the server closes the connection (or the timeout).
+    func readToEnd(timeout: Double = 5) -> String {
+        String(decoding: read(timeout: timeout) { _ in false }, as: UTF8.self)
+    }
+
+    /// Reads complete HTTP responses (by Content-Length) until `count` have arrived.
+    func readResponses(_ count: Int, timeout: Double = 5) -> [HTTPTestResponse] {
+        var parsed: [HTTPTestResponse] = []
+        _ = read(timeout: timeout) { bytes in
+            parsed = HTTPTestResponse.parseAll(bytes)
+            return parsed.count >= count
+        }
+        return parsed
+    }
+}
+
+/// A response as read off the wire by tests.
+struct HTTPTestResponse: Sendable {
+    var status: Int
+    var headers: [(String, String)]
+    var body: String
+
+    func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+
+    /// Splits a byte stream into complete responses that have a Content-Length (or none and no body).
+    static func parseAll(_ bytes: [UInt8]) -> [HTTPTestResponse] {
+        var responses: [HTTPTestResponse] = []
+        var rest = bytes[...]
+        while let end = rest.firstRange(of: [13, 10, 13, 10]) {
+            let head = String(decoding: rest[rest.startIndex..<end.lowerBound], as: UTF8.self)
+            let lines = head.components(separatedBy: "\r\n")
+            guard let statusLine = lines.first, statusLine.hasPrefix("HTTP/1.1 ") else { break }
+            let status = Int(statusLine.split(separator: " ")[1]) ?? 0
+            var headers: [(String, String)] = []
+            for line in lines.dropFirst() {
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: " ")))
+            }
+            let length = headers.first { $0.0.lowercased() == "content-length" }.flatMap { Int($0.1) } ?? 0
+            let bodyStart = end.upperBound
+            guard rest.endIndex - bodyStart >= length else { break }
+            let body = String(decoding: rest[bodyStart..<(bodyStart + length)], as: UTF8.self)
+            responses.append(HTTPTestResponse(status: status, headers: headers, body: body))
+            rest = rest[(bodyStart + length)...]
+        }
+        return responses
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension String {
+    func components(separatedBy separator: String) -> [String] {
+        var parts: [String] = []
+        var rest = Substring(self)
+        while let range = rest.range(of: separator) {
+            parts.append(String(rest[..<range.lowerBound]))
+            rest = rest[range.upperBound...]
+        }
+        parts.append(String(rest))
+        return parts
+    }
+}
