@@ -6,7 +6,15 @@ enum Demos {
     static func registerAll() {
         registerEcho()
         registerMirror()
+        registerChat()
+        registerPrivate()
+        registerSecure()
+        registerStatus()
+        registerAnnouncements()
         registerChatRooms()
+        registerLiveChat()
+        registerRoom()
         registerNotifications()
+        registerProject()
     }
 }

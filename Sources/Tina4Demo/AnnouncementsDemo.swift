@@ -1,0 +1,29 @@
+import Tina4
+
+extension Demos {
+    /// Chapter §6, broadcasting: `/ws/announcements` tells everyone when someone joins or leaves
+    /// (with `online_count`) and relays each announcement to every client, sender included.
+    static func registerAnnouncements() {
+        Router.websocket("/ws/announcements") { connection, event, data in
+            switch event {
+            case .open:
+                connection.broadcast(JSON([
+                    "type": "system", "message": "A new user joined", "online_count": connection.connectionCount,
+                ]).serialized())
+            case .message:
+                guard let message = data.json, message.object != nil else {
+                    connection.sendJson(["type": "error", "message": #"expected JSON such as {"text": "Hello"}"#])
+                    return
+                }
+                connection.broadcast(JSON([
+                    "type": "announcement", "from": connection.id, "text": message["text"]?.string ?? "",
+                    "timestamp": Timestamp.iso8601(),
+                ]).serialized())
+            case .close:
+                connection.broadcast(JSON([
+                    "type": "system", "message": "A user left", "online_count": connection.connectionCount,
+                ]).serialized())
+            }
+        }
+    }
+}

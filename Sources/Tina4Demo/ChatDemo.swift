@@ -1,0 +1,23 @@
+import Tina4
+
+extension Demos {
+    /// Chapter §4, "A Complete Handler": `/ws/chat` welcomes with `your_id` and answers each
+    /// message with it, a sender id and a timestamp.
+    static func registerChat() {
+        Router.websocket("/ws/chat") { connection, event, data in
+            switch event {
+            case .open:
+                Log.shared.info("[Chat] New connection: \(connection.id)")
+                connection.sendJson(["type": "system", "message": "Welcome to the chat!", "your_id": connection.id])
+            case .message:
+                let text = data.json?["text"]?.string ?? data.text
+                Log.shared.info("[Chat] \(connection.id): \(text)")
+                connection.sendJson([
+                    "type": "message", "from": connection.id, "text": text, "timestamp": Timestamp.iso8601(),
+                ])
+            case .close:
+                Log.shared.info("[Chat] Disconnected: \(connection.id)")
+            }
+        }
+    }
+}

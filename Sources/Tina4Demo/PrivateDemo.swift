@@ -1,0 +1,60 @@
+import Glibc
+import Tina4
+
+extension Demos {
+    /// When the process started (monotonic seconds), for `get-status` uptime.
+    nonisolated static let startedAt: Double = monotonicSeconds()
+
+    /// Chapter §5, sending to one client: `/ws/private` answers `get-time` and `get-status` to the
+    /// sender only. The status is real: uptime, open WebSockets server-wide, resident memory.
+    static func registerPrivate() {
+        _ = startedAt
+        Router.websocket("/ws/private") { connection, event, data in
+            guard event == .message else { return }
+            guard let message = data.json, message.object != nil else {
+                connection.sendJson(["type": "error", "message": #"expected JSON such as {"action": "get-time"}"#])
+                return
+            }
+            switch message["action"]?.string ?? "" {
+            case "get-time":
+                connection.sendJson(["type": "time", "server_time": Timestamp.iso8601()])
+            case "get-status":
+                connection.sendJson([
+                    "type": "status",
+                    "uptime": Int(monotonicSeconds() - startedAt),
+                    "connections": Router.hub.totalCount,
+                    "memory_mb": (residentMegabytes() * 100).rounded() / 100,
+                ])
+            default:
+                connection.sendJson(["type": "error", "message": "unknown action; use get-time or get-status"])
+            }
+        }
+    }
+
+    nonisolated static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
+    /// Resident set size from `/proc/self/statm`, in MiB.
+    static func residentMegabytes() -> Double {
+        guard let file = fopen("/proc/self/statm", "r") else { return 0 }
+        defer { fclose(file) }
+        var size = 0, resident = 0
+        guard withUnsafeMutablePointer(to: &size, { s in
+            withUnsafeMutablePointer(to: &resident) { r in readTwoIntegers(file, s, r) }
+        }) else { return 0 }
+        return Double(resident * Int(sysconf(Int32(_SC_PAGESIZE)))) / 1_048_576
+    }
+
+    private static func readTwoIntegers(_ file: UnsafeMutablePointer<FILE>, _ a: UnsafeMutablePointer<Int>, _ b: UnsafeMutablePointer<Int>) -> Bool {
+        var line = [CChar](repeating: 0, count: 128)
+        guard fgets(&line, Int32(line.count), file) != nil else { return false }
+        let fields = String(cString: line).split(separator: " ")
+        guard fields.count >= 2, let first = Int(fields[0]), let second = Int(fields[1]) else { return false }
+        a.pointee = first
+        b.pointee = second
+        return true
+    }
+}

@@ -1,0 +1,54 @@
+import Tina4
+
+/// Display names in the room exercise, keyed by "room:connection-id" as in the chapter's solution.
+@MainActor var roomUsers = [String: String]()
+
+extension Demos {
+    /// Chapter §12–13, the exercise: `/ws/room/{room_name}` with set-name, chat, join/leave and
+    /// online counts. The page is `GET /room/{room_name}`.
+    static func registerRoom() {
+        Router.websocket("/ws/room/{room_name}") { connection, event, data in
+            let room = connection.params["room_name"] ?? ""
+            let key = "\(room):\(connection.id)"
+            switch event {
+            case .open:
+                roomUsers[key] = "Anonymous"
+                connection.sendJson([
+                    "type": "system",
+                    "message": #"Welcome to room: \#(room). Set your name with: {"type": "set-name", "name": "YourName"}"#,
+                    "online": connection.connectionCount,
+                ])
+                connection.broadcast(JSON([
+                    "type": "system", "message": "A new user joined", "online": connection.connectionCount,
+                ]).serialized(), excludeSelf: true)
+            case .message:
+                guard let message = data.json, message.object != nil else {
+                    connection.sendJson(["type": "error", "message": "messages must be JSON objects with a type"])
+                    return
+                }
+                switch message["type"]?.string ?? "chat" {
+                case "set-name":
+                    let oldName = roomUsers[key] ?? "Anonymous"
+                    let newName = String((message["name"]?.string?.trimmingWhitespace() ?? "").prefix(40))
+                    let name = newName.isEmpty ? "Anonymous" : newName
+                    roomUsers[key] = name
+                    connection.broadcast(JSON([
+                        "type": "system", "message": "\(oldName) changed their name to \(name)",
+                    ]).serialized())
+                case "chat":
+                    connection.broadcast(JSON([
+                        "type": "chat", "from": roomUsers[key] ?? "Anonymous", "text": message["text"]?.string ?? "",
+                        "timestamp": Timestamp.timeOfDay(),
+                    ]).serialized())
+                case let other:
+                    connection.sendJson(["type": "error", "message": "unknown message type '\(other)'; use set-name or chat"])
+                }
+            case .close:
+                let username = roomUsers.removeValue(forKey: key) ?? "Anonymous"
+                connection.broadcast(JSON([
+                    "type": "system", "message": "\(username) left the room", "online": connection.connectionCount,
+                ]).serialized())
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Glibc
+import Tina4
+
+extension Demos {
+    /// Signs the demo tokens: `TINA4_SECRET`, or random bytes chosen at start-up (tokens then
+    /// stop working when the server restarts, which is what short-lived tokens are for).
+    static let tokenSigner: HS256Token = {
+        if let secret = Environment.current["TINA4_SECRET"], !secret.isEmpty {
+            return HS256Token(secret: Array(secret.utf8))
+        }
+        var generator = SystemRandomNumberGenerator()
+        return HS256Token(secret: (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+    }()
+
+    /// Seconds a demo token stays valid.
+    static let tokenLifetime = 300
+
+    /// Chapter §6 "Closing a Connection" and gotcha 7: `/ws/secure?token=…` checks a short-lived
+    /// HS256 token on open and closes (1008) with an error message when it is missing or invalid.
+    /// `GET /api/ws-token` issues one, so the demo can be tried.
+    static func registerSecure() {
+        Router.get("/api/ws-token") { _, response in
+            response.json(["token": tokenSigner.issue(claims: ["sub": "demo"], lifetime: tokenLifetime), "expires_in": tokenLifetime])
+        }
+
+        Router.websocket("/ws/secure") { connection, event, data in
+            switch event {
+            case .open:
+                guard let token = connection.params["token"], !token.isEmpty else {
+                    connection.sendJson(["error": "Unauthorized", "reason": "missing ?token= (get one from GET /api/ws-token)"])
+                    connection.close(code: 1008, reason: "missing token")
+                    return
+                }
+                do {
+                    let claims = try tokenSigner.verify(token)
+                    connection.sendJson(["type": "welcome", "user": claims["sub"] ?? .null])
+                } catch {
+                    connection.sendJson(["error": "Unauthorized", "reason": error.description])
+                    connection.close(code: 1008, reason: error.description)
+                }
+            case .message:
+                connection.broadcast(data.text)
+            case .close:
+                Log.shared.info("[Secure] Client disconnected: \(connection.id)")
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+import Tina4
+
+extension Demos {
+    /// Chapter §6 "Sending JSON": `/ws/status` uses `sendJson` for a welcome and an ack of each message.
+    static func registerStatus() {
+        Router.websocket("/ws/status") { connection, event, data in
+            switch event {
+            case .open: connection.sendJson(["type": "welcome", "connection_id": connection.id])
+            case .message: connection.sendJson(["type": "ack", "received": data.text])
+            case .close: break
+            }
+        }
+    }
+}
