@@ -34,6 +34,7 @@ public final class Server {
         self.routes = routes
         self.hub = hub
         self.log = log ?? Log.shared
+        self.staticFiles = StaticFiles(root: configuration.publicDirectory)
     }
 
     /// Binds and starts accepting. Throws when the address cannot be bound (e.g. the port is in use).
@@ -91,11 +92,12 @@ public final class Server {
 
     // MARK: Static files
 
-    /// Set by the application to serve files (see ``StaticFiles``); nil serves none.
-    var staticFileHandler: (@MainActor (String, String, HTTPHeaders) -> Response?)?
+    /// The files served for GET/HEAD requests no route answers (nil serves none).
+    public var staticFiles: StaticFiles?
 
     func staticFile(method: String, rawPath: String, headers: HTTPHeaders) -> Response? {
-        staticFileHandler?(method, rawPath, headers)
+        guard let file = staticFiles?.respond(method: method, rawPath: rawPath, header: { headers[$0] }) else { return nil }
+        return Response(status: file.status, headers: HTTPHeaders(file.headers), body: file.body)
     }
 }
 
