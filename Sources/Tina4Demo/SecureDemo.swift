@@ -34,9 +34,11 @@ extension Demos {
                 do {
                     let claims = try tokenSigner.verify(token)
                     connection.sendJson(["type": "welcome", "user": claims["sub"] ?? .null])
+                } catch let rejection as HS256Token.Rejection {
+                    connection.sendJson(["error": "Unauthorized", "reason": rejection.description])
+                    connection.close(code: 1008, reason: rejection.description)
                 } catch {
-                    connection.sendJson(["error": "Unauthorized", "reason": error.description])
-                    connection.close(code: 1008, reason: error.description)
+                    connection.close(code: 1011)
                 }
             case .message:
                 connection.broadcast(data.text)

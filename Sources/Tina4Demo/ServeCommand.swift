@@ -52,13 +52,14 @@ enum ServeCommand {
             return 1
         }
         let shown = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-        print("""
+        var banner = """
               Tina4 Swift v\(Tina4.version)
               HTTP server running at http://\(shown):\(server.port)
               WebSocket server running at ws://\(shown):\(server.port)
               Press Ctrl+C to stop
-            """)
-        fflush(stdout)
+
+            """
+        banner.withUTF8 { _ = write(1, $0.baseAddress, $0.count) }  // unbuffered: scripts wait for it
 
         let signals = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)

@@ -1,3 +1,4 @@
+import Glibc
 import Tina4
 
 // `tina4` — the demo server of the chapter "Real-time with WebSocket", and a terminal client.

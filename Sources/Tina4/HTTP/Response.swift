@@ -45,9 +45,9 @@ public struct Response: Sendable {
         return copy
     }
 
-    /// A JSON body from a JSON value or any convertible Swift value.
-    public func json(_ value: some JSONConvertible, status: Int? = nil) -> Response {
-        body(value.jsonValue.serializedBytes(), contentType: "application/json; charset=utf-8", status: status)
+    /// A JSON body (`value.jsonValue` converts other Swift values, e.g. arrays).
+    public func json(_ value: JSON, status: Int? = nil) -> Response {
+        body(value.serializedBytes(), contentType: "application/json; charset=utf-8", status: status)
     }
 
     /// A JSON object body from literal pairs, in the order written:

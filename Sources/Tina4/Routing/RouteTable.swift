@@ -96,7 +96,7 @@ public final class RouteTable {
     }
 
     /// Finds the WebSocket handler for decoded `segments`.
-    func matchWebSocket(segments: [String]) -> (WebSocketHandler, route: String, params: [String: String])? {
+    func matchWebSocket(segments: [String]) -> (handler: WebSocketHandler, route: String, params: [String: String])? {
         if let route = literalWebSocket["/" + segments.joined(separator: "/")] {
             return (route.handler, route.pattern.description, [:])
         }

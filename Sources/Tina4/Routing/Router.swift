@@ -45,8 +45,8 @@ public enum Router {
 
     /// Sends a JSON value to every open WebSocket connected to exactly `path`; returns how many.
     @discardableResult
-    public static func pushToWebSocket(_ path: String, _ message: some JSONConvertible) -> Int {
-        pushToWebSocket(path, message.jsonValue.serialized())
+    public static func pushToWebSocket(_ path: String, _ message: JSON) -> Int {
+        pushToWebSocket(path, message.serialized())
     }
 
     /// Connection paths are stored as `/seg/seg` (no trailing or doubled slashes).

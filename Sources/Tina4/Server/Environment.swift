@@ -71,7 +71,13 @@ public enum Environment {
 
     private static func unquote(_ value: Substring, path: String, line: Int) throws(SyntaxError) -> String {
         guard let quote = value.first, quote == "\"" || quote == "'" else {
-            if let comment = value.range(of: " #") { return value[..<comment.lowerBound].trimmingCharacters(in: " \t") }
+            var previous: Character = " "
+            for index in value.indices {   // an unquoted value ends at " #" (a comment)
+                if value[index] == "#" && (previous == " " || previous == "\t") && index != value.startIndex {
+                    return value[..<index].trimmingCharacters(in: " \t")
+                }
+                previous = value[index]
+            }
             return String(value)
         }
         var result = ""

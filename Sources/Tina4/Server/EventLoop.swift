@@ -168,7 +168,8 @@ final class EventLoop {
                 }
             }
         }
-        timers.fireDue(now: EventLoop.now())
+        let now = EventLoop.now()
+        while let action = timers.popDue(now: now) { action() }
         flushPending()
         insideTurn = false
         armTimerFD()

@@ -41,12 +41,14 @@ struct TimerQueue {
         pending.remove(token.id)
     }
 
-    /// Runs every timer whose deadline is at or before `now`, earliest first.
-    mutating func fireDue(now: UInt64) {
+    /// Removes and returns the earliest timer due at or before `now`. The caller runs it outside
+    /// this mutation, since actions schedule and cancel timers themselves.
+    mutating func popDue(now: UInt64) -> (@MainActor () -> Void)? {
         while let top = heap.first, top.deadline <= now {
             let entry = popTop()
-            if pending.remove(entry.id) != nil { entry.action() }
+            if pending.remove(entry.id) != nil { return entry.action }
         }
+        return nil
     }
 
     private mutating func dropCancelledTop() {

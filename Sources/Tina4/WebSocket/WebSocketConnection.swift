@@ -54,9 +54,9 @@ public final class WebSocketConnection {
         session?.send(OutgoingBytes(WebSocketFrameEncoder.binary(bytes)))
     }
 
-    /// Sends a JSON value (or any convertible value) as a text message.
-    public func sendJson(_ value: some JSONConvertible) {
-        send(value.jsonValue.serialized())
+    /// Sends a JSON value as a text message (`value.jsonValue` converts other Swift values).
+    public func sendJson(_ value: JSON) {
+        send(value.serialized())
     }
 
     /// Sends a JSON object written as literal pairs, keys in the order written:

@@ -190,7 +190,7 @@ import Testing
             return String(decoding: connection.read { String(decoding: $0, as: UTF8.self).hasSuffix("\r\n\r\n") }, as: UTF8.self)
         }
         #expect(text.hasPrefix("HTTP/1.1 101 Switching Protocols\r\n"))
-        #expect(text.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kxfGbOZzo+xOo0=\r\n"))
+        #expect(text.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"))
         await server.stop()
     }
 }

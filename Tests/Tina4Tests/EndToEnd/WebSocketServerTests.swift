@@ -73,7 +73,7 @@ import Testing
     }
 
     @Test func echoRepliesWithPrefix() async throws {
-        let journal = await Journal()
+        let journal = Journal()
         let server = try await MainActor.run { try Self.start(journal: journal) }
         let url = await server.base + "/ws/echo"
         let reply = try await offMain {
@@ -88,7 +88,7 @@ import Testing
     }
 
     @Test func roomsAreIsolatedAndBroadcastReachesSenderUnlessExcluded() async throws {
-        let journal = await Journal()
+        let journal = Journal()
         let server = try await MainActor.run { try Self.start(journal: journal) }
         let base = await server.base
         let result = try await offMain { () -> [String] in
@@ -125,7 +125,7 @@ import Testing
     }
 
     @Test func pushFromAnHTTPRouteReachesOnlyItsPath() async throws {
-        let journal = await Journal()
+        let journal = Journal()
         let server = try await MainActor.run { try Self.start(journal: journal) }
         let base = await server.base
         let port = await server.port
@@ -149,7 +149,7 @@ import Testing
     }
 
     @Test func paramsHoldPathThenQueryWithPathWinning() async throws {
-        let journal = await Journal()
+        let journal = Journal()
         let server = try await MainActor.run { try Self.start(journal: journal) }
         let url = await server.base + "/ws/params/42?token=abc%20d&id=evil"
         let reply = try await offMain {
@@ -164,7 +164,7 @@ import Testing
     }
 
     @Test func serverCloseFiresCloseOnceAndEchoesHandshake() async throws {
-        let journal = await Journal()
+        let journal = Journal()
         let server = try await MainActor.run { try Self.start(journal: journal) }
         let url = await server.base + "/ws/lifecycle"
         let code = try await offMain {
@@ -180,7 +180,7 @@ import Testing
     }
 
     @Test func closeRequestedDuringOpenFiresAfterOpenReturns() async throws {
-        let journal = await Journal()
+        let journal = Journal()
         let server = try await MainActor.run { try Self.start(journal: journal) }
         let url = await server.base + "/ws/lifecycle?reject=1"
         let (text, code) = try await offMain {
@@ -196,7 +196,7 @@ import Testing
     }
 
     @Test func handlerErrorClosesOnlyThatConnectionWith1011() async throws {
-        let journal = await Journal()
+        let journal = Journal()
         let server = try await MainActor.run { try Self.start(journal: journal) }
         let base = await server.base
         let (code, echo) = try await offMain {
@@ -213,7 +213,7 @@ import Testing
     }
 
     @Test func peerCloseIsEchoedWithItsCode() async throws {
-        let journal = await Journal()
+        let journal = Journal()
         let server = try await MainActor.run { try Self.start(journal: journal) }
         let url = await server.base + "/ws/echo"
         let code = try await offMain {
@@ -225,7 +225,7 @@ import Testing
     }
 
     @Test func mirrorReturnsTextAndBinaryVerbatim() async throws {
-        let journal = await Journal()
+        let journal = Journal()
         let server = try await MainActor.run { try Self.start(journal: journal) }
         let url = await server.base + "/ws/mirror"
         let (text, binary, big) = try await offMain {
@@ -247,7 +247,7 @@ import Testing
     }
 
     @Test func pingIsAnsweredWithTheSamePayload() async throws {
-        let journal = await Journal()
+        let journal = Journal()
         let server = try await MainActor.run { try Self.start(journal: journal) }
         let url = await server.base + "/ws/echo"
         let event = try await offMain {
@@ -262,7 +262,7 @@ import Testing
     }
 
     @Test func closeTimeoutDropsAClientThatNeverAnswers() async throws {
-        let journal = await Journal()
+        let journal = Journal()
         let server = try await MainActor.run {
             try Self.start(journal: journal) { $0.closeTimeoutMilliseconds = 200; $0.lingerMilliseconds = 200 }
         }
@@ -296,7 +296,7 @@ import Testing
         ("message too big", [0x82, 0xFF, 0, 0, 0, 0, 0, 0x20, 0, 0, 0, 0, 0, 0], UInt16(1009)),
     ] as [(String, [UInt8], UInt16)])
     func protocolViolationsCloseWithTheirCode(name: String, bytes: [UInt8], expected: UInt16) async throws {
-        let journal = await Journal()
+        let journal = Journal()
         let server = try await MainActor.run { try Self.start(journal: journal) }
         let base = await server.base
         let (code, bystanderReply) = try await offMain {
@@ -313,32 +313,39 @@ import Testing
     }
 
     @Test func aClientThatStopsReadingIsCutOffWithoutStallingOthers() async throws {
-        let journal = await Journal()
+        let journal = Journal()
         let server = try await MainActor.run {
             try Self.start(journal: journal) { $0.maxOutputBytes = 256 * 1024 }
         }
         let base = await server.base
-        let (stalledGone, fastCount) = try await offMain { () -> (Bool, Int) in
+        let (count, echoed, sawLeft) = try await offMain { () -> (Int, Int, Bool) in
             let stalled = try WebSocketClient(url: base + "/ws/chat/flood")
             _ = try stalled.receiveText()
             let fast = try WebSocketClient(url: base + "/ws/chat/flood")
             _ = try fast.receiveText()
             let chunk = String(repeating: "x", count: 60_000)
-            var received = 0
-            for _ in 0..<400 {   // 24 MB broadcast, more than loopback socket buffers hold; the stalled client never reads
+            var echoed = 0, sawLeft = false, count = -1
+            func readUntil(_ done: (String) -> Bool) throws {
+                while let event = try fast.receive(timeout: 10) {
+                    guard case .text(let text) = event else { continue }
+                    if text == "left" { sawLeft = true }
+                    if done(text) { return }
+                }
+            }
+            // 24 MB broadcast, more than loopback socket buffers hold; the stalled client never reads.
+            for _ in 0..<400 {
                 try fast.send(text: chunk)
-                if case .text(let text)? = try fast.receive(timeout: 5), text == chunk { received += 1 }
+                try readUntil { $0 == chunk }
+                echoed += 1
             }
             try fast.send(text: "count")
-            var count = -1
-            while let event = try fast.receive(timeout: 5) {
-                if case .text(let text) = event, text.hasPrefix("count:") { count = Int(text.dropFirst(6)) ?? -1; break }
-            }
+            try readUntil { $0.hasPrefix("count:") && { count = Int($0.dropFirst(6)) ?? -1; return true }($0) }
             stalled.disconnect()
-            return (count == 1, received)
+            return (count, echoed, sawLeft)
         }
-        #expect(fastCount == 400)
-        #expect(stalledGone)
+        #expect(echoed == 400)
+        #expect(sawLeft)
+        #expect(count == 1)
         await server.stop()
     }
 }

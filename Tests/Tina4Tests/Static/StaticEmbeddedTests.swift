@@ -35,7 +35,7 @@ import Testing
         let statics = StaticFiles(root: "/tmp/tina4-static-no-such-dir", embedded: ["/js/frond.js": Self.frond], embeddedModified: 1_000)
         let etag = try #require(request(statics, "/js/frond.js")?.header("ETag"))
         #expect(request(statics, "/js/frond.js", headers: ["If-None-Match": etag])?.status == 304)
-        #expect(request(statics, "/js/frond.js", headers: ["If-Modified-Since": StaticFiles.HTTPDate.format(1_000)])?.status == 304)
+        #expect(request(statics, "/js/frond.js", headers: ["If-Modified-Since": HTTPDate.format(1_000)])?.status == 304)
         let head = request(statics, "/js/frond.js", method: "HEAD")
         #expect(head?.body.isEmpty == true && head?.header("Content-Length") == String(Self.frond.count))
         let part = request(statics, "/js/frond.js", headers: ["Range": "bytes=0-5"])

@@ -79,9 +79,9 @@ import Testing
     }
 
     @Test func ifRangeAcceptsTheExactLastModifiedDate() throws {
-        let date = StaticFiles.HTTPDate.format(1_600_000_000)
+        let date = HTTPDate.format(1_600_000_000)
         #expect(request(statics, "/data.txt", headers: ["Range": "bytes=0-1", "If-Range": date])?.status == 206)
-        let earlier = StaticFiles.HTTPDate.format(1_599_999_999)
+        let earlier = HTTPDate.format(1_599_999_999)
         #expect(request(statics, "/data.txt", headers: ["Range": "bytes=0-1", "If-Range": earlier])?.status == 200)
     }
 

@@ -40,7 +40,7 @@ struct WebSocketFrameDecoderTests {
 
     @Test("7, 16 and 64-bit lengths", arguments: [0, 1, 125, 126, 127, 1000, 65535, 65536, 70001])
     func lengths(count: Int) {
-        var rng = SplitMix64(state: UInt64(count))
+        var rng = SplitMix64(seed: UInt64(count))
         let payload = randomBytes(count, using: &rng)
         #expect(decodeAll(rawFrame(2, payload)).value == [.binary(payload)])
     }
@@ -168,7 +168,7 @@ struct WebSocketFrameDecoderTests {
     }
 
     @Test func randomSplitsGiveTheSameEvents() {
-        var rng = SplitMix64(state: 7)
+        var rng = SplitMix64(seed: 7)
         for _ in 0..<200 {
             let sizes = (0..<5).map { _ in Int.random(in: 1...40, using: &rng) }
             #expect(decodeInChunks(Self.stream, sizes: sizes).value == Self.streamEvents, "\(sizes)")

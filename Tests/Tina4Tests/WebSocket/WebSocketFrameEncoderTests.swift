@@ -56,7 +56,7 @@ struct WebSocketFrameEncoderTests {
 
     @Test("masked round trip through the server decoder", arguments: [0, 1, 3, 7, 8, 9, 31, 32, 33, 125, 126, 127, 65535, 65536, 100_003])
     func roundTrip(count: Int) throws {
-        var rng = SplitMix64(state: UInt64(count) &+ 99)
+        var rng = SplitMix64(seed: UInt64(count) &+ 99)
         let payload = randomBytes(count, using: &rng)
         let key = (UInt8.random(in: 0...255, using: &rng), UInt8.random(in: 0...255, using: &rng),
                    UInt8.random(in: 0...255, using: &rng), UInt8.random(in: 0...255, using: &rng))
@@ -72,7 +72,7 @@ struct WebSocketFrameEncoderTests {
     @Test func maskAppliesAtAnyOffsetLikeTheBytewiseDefinition() {
         let key: [UInt8] = [0xA1, 0xB2, 0xC3, 0xD4]
         let mask = WebSocketMask(key[0], key[1], key[2], key[3])
-        var rng = SplitMix64(state: 3)
+        var rng = SplitMix64(seed: 3)
         let source = randomBytes(77, using: &rng)
         for start in 0..<12 {
             for count in [0, 1, 5, 8, 9, 33, 65] where start + count <= source.count {

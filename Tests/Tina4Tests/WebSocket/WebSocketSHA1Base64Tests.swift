@@ -61,7 +61,7 @@ struct WebSocketSHA1Base64Tests {
     }
 
     @Test func roundTripsAllLengths() {
-        var rng = SplitMix64(state: 11)
+        var rng = SplitMix64(seed: 11)
         for length in 0..<70 {
             let bytes = randomBytes(length, using: &rng)
             #expect(Base64.decode(Base64.encode(bytes)) == bytes)

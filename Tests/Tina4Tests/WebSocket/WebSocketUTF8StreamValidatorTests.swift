@@ -76,7 +76,7 @@ struct WebSocketUTF8StreamValidatorTests {
     }
 
     @Test func agreesWithTheStandardLibraryOnRandomInput() {
-        var rng = SplitMix64(state: 42)
+        var rng = SplitMix64(seed: 42)
         let pieces: [[UInt8]] = [utf8("ab"), utf8("é"), utf8("€"), utf8("🎉"), [0x80], [0xC0], [0xED, 0xA0], [0xF4, 0x90], [0xFF], [0xE2, 0x82], utf8("12345678")]
         for _ in 0..<2000 {
             var bytes: [UInt8] = []
