@@ -13,7 +13,7 @@ final class HTTPSession: ChannelSession {
     /// When the connection expires: idle keep-alive, or a request that is taking too long to arrive.
     private var deadline: UInt64 = 0
     private var deadlineIsForRequest = false
-    private var timerScheduled = false
+    private var timer: TimerQueue.Token?
 
     init(channel: Channel, server: Server) {
         self.channel = channel
@@ -32,6 +32,12 @@ final class HTTPSession: ChannelSession {
 
     func channelClosed() {
         finished = true
+        cancelTimer()
+    }
+
+    private func cancelTimer() {
+        if let timer { EventLoop.shared.cancel(timer) }
+        timer = nil
     }
 
     // MARK: Request loop
@@ -163,16 +169,17 @@ final class HTTPSession: ChannelSession {
         if forRequest && deadlineIsForRequest { return }  // the clock started when the request began
         deadlineIsForRequest = forRequest
         deadline = now + (forRequest ? configuration.requestTimeoutMilliseconds : configuration.keepAliveTimeoutMilliseconds)
-        if !timerScheduled { scheduleTimer() }
+        if timer == nil { scheduleTimer() }
     }
 
+    /// One timer per connection at most; moving the deadline later does not reschedule it, the
+    /// timer re-arms itself when it fires early.
     private func scheduleTimer() {
-        timerScheduled = true
-        _ = EventLoop.shared.schedule(at: deadline) { [weak self] in self?.timerFired() }
+        timer = EventLoop.shared.schedule(at: deadline) { [weak self] in self?.timerFired() }
     }
 
     private func timerFired() {
-        timerScheduled = false
+        timer = nil
         guard !finished, let channel, !channel.isClosed else { return }
         if handlerRunning {
             deadline = EventLoop.now() + server.configuration.keepAliveTimeoutMilliseconds
@@ -221,6 +228,7 @@ final class HTTPSession: ChannelSession {
             id: ConnectionID.make(), path: "/" + segments.joined(separator: "/"), params: params,
             headers: head.headers, hub: server.hub)
         finished = true
+        cancelTimer()
         channel.send(WebSocketHandshake.switchingProtocolsResponse(accept: accept))
         let session = WebSocketSession(
             channel: channel, server: server, connection: connection, route: match.route, handler: match.handler)

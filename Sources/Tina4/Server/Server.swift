@@ -86,6 +86,8 @@ public final class Server {
         channel.start()
     }
 
+    func isListening(on fd: Int32) -> Bool { listener?.fd == fd }
+
     func channelClosed(_ channel: Channel) {
         channels[ObjectIdentifier(channel)] = nil
     }
@@ -115,12 +117,21 @@ private final class Listener: EventLoopHandler {
     func handleEvents(_ events: UInt32) {
         for _ in 0..<64 {   // a bounded batch per turn; the rest on the next turn
             guard let client = Socket.accept(fd) else {
-                if errno == EMFILE || errno == ENFILE {
-                    server.log.error("[server] out of file descriptors: cannot accept more connections")
-                }
+                if errno == EMFILE || errno == ENFILE { backOff() }
                 return
             }
             server.accepted(client)
+        }
+    }
+
+    /// Out of file descriptors: the pending connection stays readable, so stop watching the
+    /// listener for a moment instead of spinning on it.
+    private func backOff() {
+        server.log.error("[server] out of file descriptors (\(server.openConnectionCount) open): not accepting for 250 ms")
+        EventLoop.shared.modify(fd, events: 0)
+        _ = EventLoop.shared.schedule(at: EventLoop.now() + 250) { [weak self] in
+            guard let self, self.server.isListening(on: self.fd) else { return }
+            EventLoop.shared.modify(self.fd, events: UInt32(CSHIM_EPOLLIN))
         }
     }
 }

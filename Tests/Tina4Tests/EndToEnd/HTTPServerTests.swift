@@ -193,4 +193,22 @@ import Testing
         #expect(text.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"))
         await server.stop()
     }
+
+    @Test func aRequestThatTrickles408sAndAnIdleConnectionIsClosed() async throws {
+        let server = try await MainActor.run {
+            try Self.start { $0.requestTimeoutMilliseconds = 150; $0.keepAliveTimeoutMilliseconds = 150; $0.lingerMilliseconds = 100 }
+        }
+        let port = await server.port
+        let (slow, idle) = try await offMain { () -> (String, String) in
+            let slow = try RawConnection(port: port)
+            try slow.send("GET /hello/x HTTP/1.1\r\nHost: x\r\n")   // never finished
+            let slowText = slow.readToEnd(timeout: 5)
+            let idle = try RawConnection(port: port)
+            try idle.send("GET /hello/x HTTP/1.1\r\nHost: x\r\n\r\n")
+            return (slowText, idle.readToEnd(timeout: 5))   // the response, then EOF once idle
+        }
+        #expect(slow.hasPrefix("HTTP/1.1 408 "))
+        #expect(idle.hasPrefix("HTTP/1.1 200 ") && idle.hasSuffix("Hello, x!"))
+        await server.stop()
+    }
 }
