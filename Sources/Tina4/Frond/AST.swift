@@ -31,12 +31,12 @@ enum Node {
     /// `if` / `elseif` branches in order, then the `else` body (possibly empty).
     case branches([(condition: Expr, body: [Node])], otherwise: [Node])
     case loop(Loop)
-    /// A place where the named block renders; the bodies live in ``Template/blocks``.
-    case block(String)
+    /// A place where the named block renders (`offset` is its tag); the bodies live in ``Template/blocks``.
+    case block(String, offset: Int)
     case include(Include)
     case set(String, Expr)
-    /// `{% set name %}…{% endset %}`.
-    case capture(String, [Node])
+    /// `{% set name %}…{% endset %}`, with the offset of its tag.
+    case capture(String, [Node], offset: Int)
 }
 
 /// `{% for key, value in sequence %}body{% else %}otherwise{% endfor %}`.
@@ -46,6 +46,8 @@ struct Loop {
     var sequence: Expr
     var body: [Node]
     var otherwise: [Node]
+    /// The offset of the `{% for` tag.
+    var offset: Int
     /// False when the body cannot see `loop`, so the renderer skips building it.
     var usesLoopVariable: Bool
 }

@@ -65,7 +65,7 @@ extension Renderer {
             var saved: [UInt8] = []
             swap(&saved, &out)
             defer { swap(&saved, &out) }
-            try renderBlock(block.name, from: block.level + 1, at: expression.offset)
+            try renderBlock(block.name, from: block.level + 1, at: expression.offset, isParentCall: true)
             return Value(.string(String(decoding: out, as: UTF8.self)), safe: true)
         case .call(.range, let arguments):
             var bounds: [JSON] = []

@@ -196,7 +196,7 @@ struct Parser {
         }
         try expectTagClose()
         return .loop(Loop(keyName: second == nil ? nil : first, valueName: second ?? first, sequence: sequence,
-                          body: body, otherwise: otherwise, usesLoopVariable: usesLoop))
+                          body: body, otherwise: otherwise, offset: offset, usesLoopVariable: usesLoop))
     }
 
     private mutating func parseBlock(openedAt offset: Int) throws(FrondError) -> Node {
@@ -211,7 +211,7 @@ struct Parser {
             let value = try parseExpression()
             try expectTagClose()
             blocks[blockName] = [.output(value)]
-            return .block(blockName)
+            return .block(blockName, offset: offset)
         }
         advance()
         let opener = Opener(description: "{% block \(blockName) %}", offset: offset)
@@ -225,7 +225,7 @@ struct Parser {
         }
         try expectTagClose()
         blocks[blockName] = body
-        return .block(blockName)
+        return .block(blockName, offset: offset)
     }
 
     private mutating func parseSet(openedAt offset: Int) throws(FrondError) -> Node {
@@ -242,7 +242,7 @@ struct Parser {
         advance()
         let body = try parseNested(Opener(description: "{% set \(target) %}", offset: offset), until: ["endset"]).nodes
         try expectTagClose()
-        return .capture(target, body)
+        return .capture(target, body, offset: offset)
     }
 
     private mutating func parseInclude(openedAt offset: Int) throws(FrondError) -> Node {

@@ -17,6 +17,8 @@ struct Renderer {
     var block: (name: String, level: Int)?
     /// Include and extends levels above the template being rendered.
     var depth = 0
+    /// Nested bodies being rendered (see ``maxNesting``).
+    var nesting = 0
     private var loaded: [String: Template] = [:]
 
     /// Renders `template` with `context` as its variables.
@@ -89,36 +91,51 @@ struct Renderer {
 
     // MARK: - Nodes
 
+    /// Bodies nested inside one another across includes and blocks; bounded so the stack cannot run out.
+    static let maxNesting = 256
+
     mutating func render(_ nodes: [Node]) throws(FrondError) {
         for node in nodes {
             switch node {
-            case .text(let bytes):
-                out.append(contentsOf: bytes)
-            case .output(let expression):
-                write(try evaluate(expression))
-            case .branches(let branches, let otherwise):
-                var taken = false
-                for branch in branches {
-                    guard try evaluate(branch.condition).isTruthy else { continue }
-                    try render(branch.body)
-                    taken = true
-                    break
-                }
-                if !taken { try render(otherwise) }
-            case .loop(let loop):
-                try renderLoop(loop)
-            case .block(let name):
-                try renderBlock(name, from: 0, at: nil)
-            case .include(let include):
-                try renderInclude(include)
-            case .set(let name, let expression):
-                var value = try evaluate(expression)
-                value.isDefined = true
-                variables[name] = value
-            case .capture(let name, let body):
-                variables[name] = Value(.string(try capture(body)), safe: true)
+            case .text(let bytes): out.append(contentsOf: bytes)
+            case .output(let expression): write(try evaluate(expression))
+            case .branches(let branches, let otherwise): try renderBranches(branches, otherwise)
+            case .loop(let loop): try renderLoop(loop)
+            case .block(let name, let offset): try renderBlock(name, from: 0, at: offset, isParentCall: false)
+            case .include(let include): try renderInclude(include)
+            case .set(let name, let expression): try assign(name, expression)
+            case .capture(let name, let body, let offset):
+                variables[name] = Value(.string(try capture(body, at: offset)), safe: true)
             }
         }
+    }
+
+    /// Renders a nested body, counting it against ``maxNesting``.
+    private mutating func renderNested(_ nodes: [Node], at offset: Int) throws(FrondError) {
+        try checkNesting(at: offset)
+        nesting += 1
+        defer { nesting -= 1 }
+        try render(nodes)
+    }
+
+    /// Throws when one more nested body would exceed ``maxNesting``; `offset` is in ``current``.
+    private func checkNesting(at offset: Int) throws(FrondError) {
+        guard nesting < Self.maxNesting else {
+            throw error("templates nested more than \(Self.maxNesting) deep (tags, blocks and includes together)", at: offset)
+        }
+    }
+
+    private mutating func renderBranches(_ branches: [(condition: Expr, body: [Node])], _ otherwise: [Node]) throws(FrondError) {
+        for branch in branches where try evaluate(branch.condition).isTruthy {
+            return try renderNested(branch.body, at: branch.condition.offset)
+        }
+        if let first = branches.first { try renderNested(otherwise, at: first.condition.offset) }
+    }
+
+    private mutating func assign(_ name: String, _ expression: Expr) throws(FrondError) {
+        var value = try evaluate(expression)
+        value.isDefined = true
+        variables[name] = value
     }
 
     /// Appends a value: as it is when safe, HTML-escaped otherwise.
@@ -134,11 +151,11 @@ struct Renderer {
     }
 
     /// Renders `nodes` into a string instead of the output.
-    mutating func capture(_ nodes: [Node]) throws(FrondError) -> String {
+    mutating func capture(_ nodes: [Node], at offset: Int) throws(FrondError) -> String {
         var saved: [UInt8] = []
         swap(&saved, &out)
         defer { swap(&saved, &out) }
-        try render(nodes)
+        try renderNested(nodes, at: offset)
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -152,7 +169,7 @@ struct Renderer {
         case .object(let object): count = object.count
         default: count = 0
         }
-        guard count > 0 else { return try render(loop.otherwise) }
+        guard count > 0 else { return try renderNested(loop.otherwise, at: loop.offset) }
         let outer = variables
         for index in 0..<count {
             switch sequence {
@@ -172,7 +189,7 @@ struct Renderer {
                 ]
                 variables["loop"] = Value(.object(loopObject))
             }
-            try render(loop.body)
+            try renderNested(loop.body, at: loop.offset)
         }
         var restored = outer
         for (name, _) in outer where name != loop.valueName && name != loop.keyName && name != "loop" {
@@ -183,17 +200,19 @@ struct Renderer {
 
     /// Renders the most derived definition of block `name` at or after chain level `from`.
     /// Variables set inside a block stay inside it.
-    mutating func renderBlock(_ name: String, from level: Int, at offset: Int?) throws(FrondError) {
+    mutating func renderBlock(_ name: String, from level: Int, at offset: Int, isParentCall: Bool) throws(FrondError) {
         guard let found = (level..<chain.count).first(where: { chain[$0].blocks[name] != nil }),
               let body = chain[found].blocks[name]
         else {
-            if let offset { throw error("block '\(name)' has no parent block to render", at: offset) }
+            if isParentCall { throw error("block '\(name)' has no parent block to render", at: offset) }
             return
         }
-        let saved = (variables, block, current)
-        defer { (variables, block, current) = saved }
+        try checkNesting(at: offset)
+        let saved = (variables, block, current, nesting)
+        defer { (variables, block, current, nesting) = saved }
         block = (name, found)
         current = chain[found]
+        nesting += 1
         try render(body)
     }
 

@@ -75,6 +75,16 @@ import Testing
         #expect(try render(fine) == "ok")
     }
 
+    @Test func nestingAcrossIncludesIsBounded() throws {
+        // 32 include levels of 60 nested tags each would exhaust the stack; a budget stops it first
+        let dir = TemplateDirectory()
+        dir.write("deep.html", String(repeating: "{% if true %}", count: 60) + "{% include 'deep.html' %}"
+            + String(repeating: "{% endif %}", count: 60))
+        let error = #expect(throws: FrondError.self) { try dir.frond().render("deep.html", [:]) }
+        #expect(error?.template == "deep.html")
+        #expect(error?.message == "templates nested more than 256 deep (tags, blocks and includes together)")
+    }
+
     @Test func runtimeErrors() {
         expectError("{{ 1 / 0 }}", 1, 6, "division by zero")
         expectError("{{ 5 % 0 }}", 1, 6, "division by zero")
