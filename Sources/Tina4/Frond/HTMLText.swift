@@ -23,20 +23,7 @@ enum HTMLText {
     }
 
     /// Percent-encodes every byte except the RFC 3986 unreserved characters `A-Z a-z 0-9 - . _ ~`.
-    static func urlEncoded(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.append(byte)
-            default: out.append(contentsOf: [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func urlEncoded(_ text: String) -> String { PercentEncoding.encode(text) }
 
     /// Escapes for a JavaScript string literal: the JSON string body, with `<`, `>`, `&` and `'` as
     /// `\u` escapes so it is safe in both quote styles and inside `<script>`.

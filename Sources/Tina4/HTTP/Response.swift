@@ -96,7 +96,7 @@ extension Response {
         let page = """
             <!DOCTYPE html><html><head><meta charset="utf-8"><title>\(status) \(reason)</title></head>
             <body style="font-family: system-ui, sans-serif; margin: 3em"><h1>\(status) \(reason)</h1>
-            <p>\(HTMLText.escape(message))</p></body></html>
+            <p>\(HTMLText.escaped(message))</p></body></html>
 
             """
         return Response().html(page, status: status)
@@ -126,25 +126,6 @@ extension Response {
         if close { out.append(contentsOf: "Connection: close\r\n".utf8) }
         out.append(contentsOf: "\r\n".utf8)
         if !omitBody && !bodyless { out.append(contentsOf: body) }
-        return out
-    }
-}
-
-/// HTML escaping of text for element content and quoted attributes.
-enum HTMLText {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(character)
-            }
-        }
         return out
     }
 }
