@@ -1,0 +1,70 @@
+"""Small synchronisation helpers: wait on page state, never on the clock."""
+from pathlib import Path
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+TIMEOUT = 10
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"  # git-ignored
+
+
+def wait_js(driver, script, *args, timeout=TIMEOUT):
+    """Waits until `script` (a JS function body with `return`) gives a truthy value; returns it."""
+    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(
+        lambda d: d.execute_script(script, *args), f"timed out after {timeout}s waiting for: {script.strip()}")
+
+
+def text_of(driver, css):
+    return driver.execute_script(
+        "const e = document.querySelector(arguments[0]); return e ? e.textContent : null;", css)
+
+
+def wait_text(driver, css, expected, timeout=TIMEOUT):
+    """Waits until the element's whole text (trimmed) equals `expected`."""
+    try:
+        WebDriverWait(driver, timeout, poll_frequency=0.05).until(
+            lambda d: (text_of(d, css) or "").strip() == expected)
+    except Exception:
+        raise AssertionError(f"{css} never read {expected!r}; it reads {text_of(driver, css)!r}")
+
+
+def messages(driver):
+    """Every rendered message as a dict: classes, sender (<strong>) and text (span.text)."""
+    return driver.execute_script("""
+        return Array.from(document.querySelectorAll('#messages > div')).map(function (div) {
+            const who = div.querySelector('strong');
+            const text = div.querySelector('span.text');
+            return {
+                classes: div.className,
+                from: who ? who.textContent : null,
+                text: text ? text.textContent : null,
+                html: div.innerHTML
+            };
+        });""")
+
+
+def wait_message(driver, text, sender=None, system=None, timeout=TIMEOUT, count=1):
+    """Waits until at least `count` rendered messages have span.text == text (and the sender / kind)."""
+    def matches(m):
+        if m["text"] != text:
+            return False
+        if sender is not None and m["from"] != sender:
+            return False
+        is_system = "system" in m["classes"].split()
+        if system is not None and is_system != system:
+            return False
+        return "msg" in m["classes"].split()
+
+    try:
+        WebDriverWait(driver, timeout, poll_frequency=0.05).until(
+            lambda d: sum(1 for m in messages(d) if matches(m)) >= count)
+    except Exception:
+        raise AssertionError(f"message {text!r} (from {sender!r}, system={system}) did not appear "
+                             f"{count}x; messages are: {[(m['classes'], m['from'], m['text']) for m in messages(driver)]}")
+
+
+def type_and_send(driver, input_css, text):
+    box = driver.find_element(By.CSS_SELECTOR, input_css)
+    box.send_keys(text)
+    box.send_keys(Keys.ENTER)

@@ -1,0 +1,69 @@
+"""The chapter's live chat page (§8, §11): /chat/{room} over /ws/livechat/{room}."""
+from selenium.webdriver.common.by import By
+
+from helpers import messages, text_of, type_and_send, wait_js, wait_message, wait_text
+
+# Records every text the typing indicator shows, so a flash that came and went is not missed.
+WATCH_TYPING = """
+    window.typingSeen = [];
+    const el = document.getElementById('typing');
+    new MutationObserver(function () { window.typingSeen.push(el.textContent); })
+        .observe(el, { childList: true, characterData: true, subtree: true });
+"""
+
+
+def open_chat(browsers, server, name, room="general"):
+    driver = browsers()
+    driver.get(f"{server.url}/chat/{room}?name={name}")
+    wait_text(driver, "#status", "Connected")
+    wait_message(driver, f"Anonymous is now known as {name}", system=True)
+    driver.execute_script(WATCH_TYPING)
+    return driver
+
+
+def test_chat_page_basics(server, browsers):
+    alice = open_chat(browsers, server, "Alice")
+    assert text_of(alice, "h1") == "Chat Room: general"
+    assert alice.title == "Chat - general"
+    wait_message(alice, "Connected to room: general", system=True)  # the welcome
+    wait_text(alice, "#online", "Online: 1")
+
+    bob = open_chat(browsers, server, "Bob")
+    wait_text(bob, "#online", "Online: 2")
+    wait_message(alice, "Anonymous is now known as Bob", system=True)
+
+    type_and_send(alice, "#message-input", "hello everyone")
+    for page in (alice, bob):
+        wait_message(page, "hello everyone", sender="Alice", system=False)
+    # The sender's own line is marked (from_id matches the welcome's your_id), the other's not.
+    assert alice.execute_script("return document.querySelectorAll('#messages .msg.mine').length") == 1
+    assert bob.execute_script("return document.querySelectorAll('#messages .msg.mine').length") == 0
+
+    bob.quit()
+    wait_message(alice, "Bob left the chat", system=True)
+    wait_text(alice, "#online", "Online: 1")
+
+
+def test_typing_indicator_shows_for_others_only(server, browsers):
+    alice = open_chat(browsers, server, "Alice")
+    bob = open_chat(browsers, server, "Bob")
+    wait_message(alice, "Anonymous is now known as Bob", system=True)
+
+    # Several keystrokes in quick succession: throttled to (at most) one "typing" a second.
+    bob.find_element(By.CSS_SELECTOR, "#message-input").send_keys("hel")
+    wait_text(alice, "#typing", "Bob is typing...")
+
+    # Bob sends a message; once it is back in Bob's page, any typing broadcast sent to Bob
+    # would have arrived before it (one connection, in order).
+    type_and_send(bob, "#message-input", "lo")
+    wait_message(bob, "hello", sender="Bob")
+    wait_message(alice, "hello", sender="Bob")
+    assert [t for t in bob.execute_script("return window.typingSeen") if t] == []
+    assert text_of(bob, "#typing") == ""
+
+    shown = [t for t in alice.execute_script("return window.typingSeen") if t]
+    assert set(shown) == {"Bob is typing..."}, shown
+    assert len(shown) <= 2, f"typing not throttled: {shown}"
+
+    # The indicator clears itself about 2 s after the last typing message.
+    wait_text(alice, "#typing", "", timeout=6)
