@@ -41,6 +41,7 @@ enum ServeCommand {
 
         Demos.registerAll()
         let server = Server(configuration: configuration)
+        Demos.configureAssets(for: server, configuration: configuration)
         do {
             try server.start()
         } catch {

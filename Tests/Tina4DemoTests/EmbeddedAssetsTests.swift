@@ -1,0 +1,81 @@
+import Glibc
+import Testing
+@testable import Tina4
+@testable import Tina4Demo
+
+/// The executable's built-in templates and public files are the files in the repository, and
+/// the real templates render.
+@Suite struct EmbeddedAssetsTests {
+    static let root: String = {
+        var path = #filePath
+        for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
+        return path
+    }()
+
+    static func files(under base: String) -> [String: String] {
+        var result: [String: String] = [:]
+        func walk(_ relative: String) {
+            let directory = root + "/" + base + (relative.isEmpty ? "" : "/" + relative)
+            guard let handle = opendir(directory) else { return }
+            defer { closedir(handle) }
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name.hasPrefix(".") { continue }
+                let child = relative.isEmpty ? name : relative + "/" + name
+                if entry.pointee.d_type == UInt8(DT_DIR) { walk(child) } else { result[child] = read(directory + "/" + name) }
+            }
+        }
+        walk("")
+        return result
+    }
+
+    static func read(_ path: String) -> String? {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&chunk, 1, chunk.count, file)
+            if n <= 0 { break }
+            bytes += chunk[0..<n]
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    @Test func embeddedTemplatesMatchTheFiles() {
+        let disk = Self.files(under: "src/templates")
+        #expect(!disk.isEmpty)
+        #expect(EmbeddedAssets.templates == disk, "run scripts/embed-assets after editing src/templates")
+    }
+
+    @Test func embeddedPublicFilesMatchTheFiles() {
+        let disk = Self.files(under: "public")
+        #expect(disk["js/frond.js"] != nil)
+        #expect(EmbeddedAssets.publicFiles == disk, "run scripts/embed-assets after editing public/")
+    }
+
+    @Test func chatAndRoomPagesRenderFromTheRealFilesWithTheRoomEscaped() throws {
+        let frond = Frond(directory: Self.root + "/src/templates")
+        let hostile = "</script><img src=x onerror=alert(1)>"
+        for page in ["chat.html", "room.html"] {
+            let html = try frond.render(page, ["room": .string(hostile)])
+            #expect(html.contains("<html"), "\(page) extends base.html")
+            #expect(!html.contains(hostile), "\(page) must not contain the room name unescaped")
+            #expect(html.contains("/js/frond.js"))
+        }
+        let index = try frond.render("index.html", [:])
+        for path in ["/ws/echo", "/ws/private", "/ws/secure", "/ws/status", "/ws/announcements", "/ws/livechat/",
+                     "/ws/room/", "/ws/notifications/", "/ws/project/", "/api/orders/1001/ship", "/chat/general", "/room/test"] {
+            #expect(index.contains(path), "the index page mentions \(path)")
+        }
+    }
+
+    @Test func builtInCopiesServeWhenTheWorkingDirectoryHasNone() throws {
+        let frond = Frond(directory: "/nonexistent-\(getpid())", fallbacks: EmbeddedAssets.templates)
+        #expect(try frond.render("room.html", ["room": "test"]).contains("Room"))
+        let statics = StaticFiles(root: "/nonexistent-\(getpid())", embedded: EmbeddedAssets.publicFiles.mapValues { Array($0.utf8) })
+        let response = statics.respond(method: "GET", rawPath: "/js/frond.js", header: { _ in nil })
+        #expect(response?.status == 200)
+        #expect(response?.header("Content-Type") == "text/javascript; charset=utf-8")
+    }
+}
