@@ -79,3 +79,32 @@ import Testing
         #expect(response?.header("Content-Type") == "text/javascript; charset=utf-8")
     }
 }
+
+/// docs/chapter-12.md quotes the demo files; the quotes must stay true.
+@Suite struct ChapterDocTests {
+    @Test func everyQuotedDemoFileMatchesTheSource() throws {
+        let doc = try #require(EmbeddedAssetsTests.read(EmbeddedAssetsTests.root + "/docs/chapter-12.md"))
+        var quoted = 0
+        var rest = Substring(doc)
+        let opener = ".swift`:\n\n```swift\n"
+        while let start = rest.firstRange(of: opener) {
+            let header = rest[..<start.lowerBound]
+            let path = String(header[header.index(after: header.lastIndex(of: "`")!)...]) + ".swift"
+            let body = rest[start.upperBound...]
+            let end = try #require(body.firstRange(of: "\n```\n"))
+            let source = try #require(EmbeddedAssetsTests.read(EmbeddedAssetsTests.root + "/" + path), "\(path) exists")
+            #expect(String(body[..<end.lowerBound]) == source.trimmingTrailingNewlines(), "\(path) is quoted verbatim")
+            quoted += 1
+            rest = body[end.upperBound...]
+        }
+        #expect(quoted >= 11)
+    }
+}
+
+extension String {
+    func trimmingTrailingNewlines() -> String {
+        var copy = self
+        while copy.hasSuffix("\n") { copy.removeLast() }
+        return copy
+    }
+}
