@@ -6,6 +6,9 @@ import Glibc
 protocol ChannelSession: AnyObject {
     /// Bytes read from the socket (valid only during the call).
     func received(_ bytes: UnsafeRawBufferPointer)
+    /// The peer will send nothing more (EOF). The session decides when to close: an HTTP
+    /// session first answers what it has, a WebSocket session closes at once.
+    func inputEnded()
     /// The channel is closed (called exactly once); release everything.
     func channelClosed()
 }
@@ -27,6 +30,8 @@ final class Channel: EventLoopHandler {
     private var flushRequested = false
     private var readingPaused = false
     private var overflowed = false
+    /// The peer sent EOF: nothing more to read (and a level-triggered EOF must not be polled again).
+    private var inputFinished = false
     private(set) var isClosed = false
     /// After the last queued byte: half-close, drain the peer's input briefly, then close.
     private var closeAfterFlush = false
@@ -55,7 +60,7 @@ final class Channel: EventLoopHandler {
     private func readAvailable() {
         let loop = EventLoop.shared
         var budget = 256 * 1024   // per turn, so one busy client cannot starve the others
-        while !isClosed && !readingPaused && budget > 0 {
+        while !isClosed && !readingPaused && !inputFinished && budget > 0 {
             switch Socket.read(fd, into: loop.readBuffer) {
             case .data(let count):
                 budget -= count
@@ -64,7 +69,13 @@ final class Channel: EventLoopHandler {
             case .wouldBlock:
                 return
             case .eof:
-                closeNow()
+                if draining {
+                    closeNow()
+                } else {
+                    inputFinished = true
+                    updateInterest()
+                    session?.inputEnded()
+                }
                 return
             case .failed:
                 closeNow()
@@ -84,12 +95,12 @@ final class Channel: EventLoopHandler {
         guard readingPaused, !isClosed else { return }
         readingPaused = false
         updateInterest()
-        readAvailable()   // bytes may have arrived while paused (level-triggered would tell us too)
+        if !inputFinished { readAvailable() }   // bytes may have arrived while paused (level-triggered would tell us too)
     }
 
     private func updateInterest() {
-        var events: UInt32 = UInt32(CSHIM_EPOLLRDHUP)
-        if !readingPaused { events |= UInt32(CSHIM_EPOLLIN) }
+        var events: UInt32 = 0
+        if !readingPaused && !inputFinished { events |= UInt32(CSHIM_EPOLLIN | CSHIM_EPOLLRDHUP) }
         if watchingWrites { events |= UInt32(CSHIM_EPOLLOUT) }
         EventLoop.shared.modify(fd, events: events)
     }
@@ -153,6 +164,10 @@ final class Channel: EventLoopHandler {
         guard !draining, !isClosed else { return }
         draining = true
         Socket.shutdownWrite(fd)
+        if inputFinished {   // the peer already ended its side: nothing to drain
+            closeNow()
+            return
+        }
         if readingPaused {
             readingPaused = false
             updateInterest()

@@ -10,6 +10,7 @@ final class HTTPSession: ChannelSession {
     private var parser: HTTPRequestParser
     private var handlerRunning = false
     private var finished = false
+    private var clientFinishedSending = false
     /// When the connection expires: idle keep-alive, or a request that is taking too long to arrive.
     private var deadline: UInt64 = 0
     private var deadlineIsForRequest = false
@@ -28,6 +29,15 @@ final class HTTPSession: ChannelSession {
         guard !finished else { return }
         parser.append(bytes)
         processRequests()
+    }
+
+    /// The client half-closed: answer what it sent (an async handler may still be running), then close.
+    func inputEnded() {
+        clientFinishedSending = true
+        if !handlerRunning && !finished {
+            finished = true
+            channel?.closeWhenFlushed()
+        }
     }
 
     func channelClosed() {
@@ -129,7 +139,7 @@ final class HTTPSession: ChannelSession {
                 }
                 guard let self, !self.finished else { return }
                 self.handlerRunning = false
-                self.respond(response, to: head, close: false)
+                self.respond(response, to: head, close: self.clientFinishedSending)
                 self.channel?.resumeReading()
                 self.processRequests()
             }

@@ -136,6 +136,11 @@ final class WebSocketSession: ChannelSession {
         }
     }
 
+    /// EOF without a close frame (or after ours): the connection is over.
+    func inputEnded() {
+        channel?.closeNow()
+    }
+
     func channelClosed() {
         cancelCloseTimer()
         if state == .open {

@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import Tina4
 
@@ -209,6 +210,20 @@ import Testing
         }
         #expect(slow.hasPrefix("HTTP/1.1 408 "))
         #expect(idle.hasPrefix("HTTP/1.1 200 ") && idle.hasSuffix("Hello, x!"))
+        await server.stop()
+    }
+
+    @Test func aClientThatHalfClosesAfterItsRequestsStillGetsEveryAnswer() async throws {
+        let server = try await MainActor.run { try Self.start() }
+        let port = await server.port
+        let text = try await offMain { () -> String in
+            let connection = try RawConnection(port: port)
+            try connection.send("GET /hello/one HTTP/1.1\r\nHost: x\r\n\r\nGET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+            shutdown(connection.fd, Int32(SHUT_WR))
+            return connection.readToEnd()
+        }
+        #expect(text.contains("Hello, one!"))
+        #expect(text.hasSuffix("slow"))
         await server.stop()
     }
 }
