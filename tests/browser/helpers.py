@@ -68,3 +68,40 @@ def type_and_send(driver, input_css, text):
     box = driver.find_element(By.CSS_SELECTOR, input_css)
     box.send_keys(text)
     box.send_keys(Keys.ENTER)
+
+
+# Creates window[name] = frond.ws(path, options) and records its events in window[name + "Log"]:
+# ["open"], ["message", data], ["close", code], ["error"], ["reconnect", n], ["reconnect_failed"].
+RECORDED_SOCKET = """
+    const name = arguments[0], path = arguments[1], options = arguments[2];
+    const log = window[name + "Log"] = [];
+    const socket = window[name] = frond.ws(path, options);
+    socket.on("open", function () { log.push(["open"]); });
+    socket.on("message", function (data) { log.push(["message", data]); });
+    socket.on("close", function (event) { log.push(["close", event.code]); });
+    socket.on("error", function () { log.push(["error"]); });
+    socket.on("reconnect", function (n) { log.push(["reconnect", n]); });
+    socket.on("reconnect_failed", function () { log.push(["reconnect_failed"]); });
+    return socket.url;
+"""
+
+
+def recorded_socket(driver, name, path, **options):
+    return driver.execute_script(RECORDED_SOCKET, name, path, options)
+
+
+def log_of(driver, name):
+    return driver.execute_script(f"return window.{name}Log")
+
+
+def count(driver, name, event):
+    return sum(1 for entry in log_of(driver, name) if entry[0] == event)
+
+
+def wait_event(driver, name, event, n=1, timeout=10):
+    wait_js(driver, f"return window.{name}Log.filter(e => e[0] === {event!r}).length >= {n}", timeout=timeout)
+
+
+def wait_echo(driver, name, text, timeout=10):
+    wait_js(driver, f"return window.{name}Log.some(e => e[0] === 'message' && e[1] === arguments[0])",
+            f"Echo: {text}", timeout=timeout)
