@@ -10,6 +10,7 @@ enum EmbeddedAssets {
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
+  <link rel="icon" href="data:,">
   <title>{% block title %}Tina4 Swift{% endblock %}</title>
   <style>
     :root {
@@ -483,7 +484,8 @@ curl -X POST http://localhost:7149/api/projects/42/tasks/complete -H 'Content-Ty
  *   buffered       a copy of the messages waiting to be sent
  *
  * Options (defaults in brackets):
- *   reconnect [true]            reconnect when the connection drops
+ *   reconnect [true]            reconnect when the connection drops (not after a 1008
+ *                               "policy violation" close: the server refused this client)
  *   reconnectInterval [3000]    ms to wait before each attempt, jittered ±20%
  *   maxReconnectAttempts [10]   give up (event "reconnect_failed") after this many failed attempts
  *   maxBufferedMessages [100]   messages kept while not open; the oldest is dropped (with a warning)
@@ -607,6 +609,13 @@ curl -X POST http://localhost:7149/api/projects/42/tasks/complete -H 'Content-Ty
       ws.onclose = function (event) {
         if (ws !== socket) return; // an old socket we already let go of
         socket = null;
+        if (event.code === 1008) {
+          // Policy violation: the server refused this client (e.g. a bad token). Retrying the
+          // same request cannot succeed, so stop here instead of hammering it.
+          closedByPage = true;
+          buffer = [];
+          self.status = "closed";
+        }
         if (!closedByPage && !hidden) {
           self.status = settings.reconnect ? "reconnecting" : "closed";
         }

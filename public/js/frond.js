@@ -16,7 +16,8 @@
  *   buffered       a copy of the messages waiting to be sent
  *
  * Options (defaults in brackets):
- *   reconnect [true]            reconnect when the connection drops
+ *   reconnect [true]            reconnect when the connection drops (not after a 1008
+ *                               "policy violation" close: the server refused this client)
  *   reconnectInterval [3000]    ms to wait before each attempt, jittered ±20%
  *   maxReconnectAttempts [10]   give up (event "reconnect_failed") after this many failed attempts
  *   maxBufferedMessages [100]   messages kept while not open; the oldest is dropped (with a warning)
@@ -140,6 +141,13 @@
       ws.onclose = function (event) {
         if (ws !== socket) return; // an old socket we already let go of
         socket = null;
+        if (event.code === 1008) {
+          // Policy violation: the server refused this client (e.g. a bad token). Retrying the
+          // same request cannot succeed, so stop here instead of hammering it.
+          closedByPage = true;
+          buffer = [];
+          self.status = "closed";
+        }
         if (!closedByPage && !hidden) {
           self.status = settings.reconnect ? "reconnecting" : "closed";
         }

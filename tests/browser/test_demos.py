@@ -1,7 +1,7 @@
 """Other chapter demos, from a browser page through frond.js: HTTP-to-WebSocket pushes and tokens."""
 import json
 
-from helpers import log_of, recorded_socket, wait_event, wait_js, wait_text
+from helpers import count, log_of, recorded_socket, wait_event, wait_js, wait_text
 
 
 def home(browsers, server):
@@ -60,3 +60,10 @@ def test_secure_socket_with_token(server, browsers):
     assert json.loads([e[1] for e in log if e[0] == "message"][0])["error"] == "Unauthorized"
     assert ["close", 1008] in log
     assert driver.execute_script("return bad.status") == "closed"
+
+    # With reconnect on (the default), a 1008 refusal is final. frond.js decides inside its close
+    # handler: a scheduled retry would already read "reconnecting" when the close event is seen.
+    recorded_socket(driver, "refused", "/ws/secure", reconnectInterval=50)
+    wait_event(driver, "refused", "close")
+    assert driver.execute_script("return refused.status") == "closed"
+    assert count(driver, "refused", "reconnect") == 0
