@@ -90,7 +90,15 @@ public final class WebSocketConnection {
 
     /// Closes the connection with a close frame (1000 by default). The `.close` event fires once;
     /// the TCP connection ends when the client answers, or after the close timeout.
+    ///
+    /// `code` must be one a server may send (1000–1003, 1007–1014, 3000–4999); another is logged
+    /// and replaced by 1000. A reason longer than 123 bytes is cut at a character boundary.
     public func close(code: UInt16 = 1000, reason: String = "") {
-        session?.close(code: WebSocketCloseCode(rawValue: code), reason: reason)
+        var closeCode = WebSocketCloseCode(rawValue: code)
+        if !closeCode.isValidOnWire {
+            Log.shared.warn("[ws] \(path) conn=\(id): close code \(code) may not be sent (RFC 6455 §7.4), sending 1000")
+            closeCode = .normal
+        }
+        session?.close(code: closeCode, reason: reason)
     }
 }

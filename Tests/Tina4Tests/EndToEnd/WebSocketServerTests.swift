@@ -59,6 +59,7 @@ import Testing
             routes.websocket("/ws/lifecycle") { connection, event, data in
                 journal.add("\(event.rawValue) \(data.text)")
                 if event == .message && data.text == "close-me" { connection.close(code: 4001, reason: "bye") }
+                if event == .message && data.text == "close-1005" { connection.close(code: 1005) }
                 if event == .message && data.text == "throw" { throw Failure() }
                 if event == .open && connection.params["reject"] != nil {
                     connection.sendJson(["error": "Unauthorized"])
@@ -176,6 +177,19 @@ import Testing
         await journal.wait(for: "close")
         #expect(await journal.lines.filter { $0.hasPrefix("close") }.count == 1)
         #expect(await journal.lines.first == "open ")
+        await server.stop()
+    }
+
+    @Test func aCloseCodeThatMayNotBeSentBecomes1000() async throws {
+        let journal = Journal()
+        let server = try await MainActor.run { try Self.start(journal: journal) }
+        let url = await server.base + "/ws/lifecycle"
+        let code = try await offMain {
+            let client = try WebSocketClient(url: url)
+            try client.send(text: "close-1005")
+            return try client.expectClose()
+        }
+        #expect(code == 1000)
         await server.stop()
     }
 
