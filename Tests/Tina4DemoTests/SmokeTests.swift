@@ -1,3 +1,0 @@
-import Testing
-@testable import Tina4Demo
-@Test func demoModuleLinks() { #expect(Bool(true)) }
