@@ -29,9 +29,10 @@ extension Demos {
 
         Router.post("/api/orders/{order_id:int}/ship") { request, response in
             let orderID = request.params["order_id"] ?? ""
-            let userID = request.body["user_id"] ?? 0
-            guard userID.int != nil else {
-                return response.json(["error": "user_id must be a whole number", "status": 400], status: 400)
+            // Required (the chapter's `?? 0` would notify user 0), and the path uses the number
+            // itself, so "007" or "+7" reach user 7.
+            guard let userID = request.body["user_id"]?.int else {
+                return response.json(["error": "user_id is required and must be a whole number", "status": 400], status: 400)
             }
             let delivered = Router.pushToWebSocket("/ws/notifications/\(userID)", JSON([
                 "type": "notification",

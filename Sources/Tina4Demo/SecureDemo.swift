@@ -41,7 +41,7 @@ extension Demos {
                     connection.close(code: 1011)
                 }
             case .message:
-                connection.broadcast(data.text)
+                if data.isBinary { connection.broadcast(data.bytes) } else { connection.broadcast(data.text) }
             case .close:
                 Log.shared.info("[Secure] Client disconnected: \(connection.id)")
             }

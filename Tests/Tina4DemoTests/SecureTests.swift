@@ -1,0 +1,85 @@
+import Testing
+@testable import Tina4
+@testable import Tina4Demo
+
+extension DemoTests {
+    /// `/ws/secure?token=…` and `GET /api/ws-token` (chapter §6 "Closing a Connection", gotcha 7).
+    @Suite struct Secure {
+        @Test func issuedTokenIsAcceptedAndMessagesReachEveryAuthenticatedClient() async throws {
+            try await withDemoServer { server in
+                let reply = try await request(server, "GET", "/api/ws-token")
+                #expect(reply.status == 200)
+                #expect(reply.header("Content-Type")?.hasPrefix("application/json") == true)
+                var body = try reply.object()
+                let token = try #require(body.take("token")?.string)
+                #expect(body == ["expires_in": 300])
+                #expect(token.split(separator: ".", omittingEmptySubsequences: false).count == 3)
+                let claims = try await MainActor.run { try Demos.tokenSigner.verify(token) }
+                #expect(claims["sub"] == "demo")
+                #expect(claims["exp"]?.int == claims["iat"]?.int.map { $0 + 300 })
+
+                let first = try await Client.connect(server.ws + "/ws/secure?token=\(token)")
+                #expect(try await first.receiveObject() == ["type": "welcome", "user": "demo"])
+                let second = try await Client.connect(server.ws + "/ws/secure?token=\(token)")
+                #expect(try await second.receiveObject() == ["type": "welcome", "user": "demo"])
+                // The Ruby edition's message handler: broadcast to the path, sender included.
+                try await first.send("hello, authenticated")
+                #expect(try await first.receiveText() == "hello, authenticated")
+                #expect(try await second.receiveText() == "hello, authenticated")
+                // Binary messages are relayed as they came, not as empty text.
+                try await second.send(binary: [1, 2, 3])
+                #expect(try await first.receive() == .binary([1, 2, 3]))
+                #expect(try await second.receive() == .binary([1, 2, 3]))
+                #expect(try await first.close() == 1000)
+            }
+        }
+
+        @Test(arguments: ["", "?token=", "?other=1"])
+        func missingTokenIsRefusedWith1008(query: String) async throws {
+            try await expectRefusal(query: query, reason: nil)
+        }
+
+        @Test(arguments: ["garbage", "a.b.c", "..", "eyJhbGciOiJIUzI1NiJ9.e30"])
+        func malformedTokenIsRefusedWith1008(token: String) async throws {
+            try await expectRefusal(query: "?token=\(token)", reason: "malformed token")
+        }
+
+        @Test func forgedClaimsAreRefused() async throws {
+            let genuine = await MainActor.run { Demos.tokenSigner.issue(claims: ["sub": "demo"], lifetime: 300) }
+            let parts = genuine.split(separator: ".").map(String.init)
+            let forgedClaims: JSON = ["sub": "admin", "exp": 4_102_444_800]
+            let forged = [parts[0], Base64.encodeURLSafe(forgedClaims.serializedBytes()), parts[2]].joined(separator: ".")
+            try await expectRefusal(query: "?token=\(forged)", reason: "bad signature")
+        }
+
+        @Test func tokenSignedWithAnotherSecretIsRefused() async throws {
+            let token = HS256Token(secret: Array("not the demo secret".utf8)).issue(claims: ["sub": "demo"], lifetime: 300)
+            try await expectRefusal(query: "?token=\(token)", reason: "bad signature")
+        }
+
+        @Test func expiredTokenIsRefused() async throws {
+            let token = await MainActor.run { Demos.tokenSigner.issue(claims: ["sub": "demo"], lifetime: -1) }
+            try await expectRefusal(query: "?token=\(token)", reason: "token expired")
+        }
+
+        @Test func unsignedTokenIsRefused() async throws {
+            let header: JSON = ["alg": "none", "typ": "JWT"]
+            let claims: JSON = ["sub": "demo", "exp": 4_102_444_800]
+            let token = Base64.encodeURLSafe(header.serializedBytes()) + "." + Base64.encodeURLSafe(claims.serializedBytes()) + "."
+            try await expectRefusal(query: "?token=\(token)", reason: nil)
+        }
+
+        /// One `{"error":"Unauthorized","reason":…}` message, then a close with 1008.
+        private func expectRefusal(query: String, reason: String?, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+            try await withDemoServer { server in
+                let client = try await Client.connect(server.ws + "/ws/secure" + query)
+                var refusal = try await client.receiveObject()
+                let why = refusal.take("reason")?.string
+                #expect(refusal == ["error": "Unauthorized"], sourceLocation: sourceLocation)
+                #expect(why != nil && !why!.isEmpty, sourceLocation: sourceLocation)
+                if let reason { #expect(why == reason, sourceLocation: sourceLocation) }
+                #expect(try await client.expectClose() == 1008, sourceLocation: sourceLocation)
+            }
+        }
+    }
+}
