@@ -10,6 +10,10 @@ extension Demos {
                 Log.shared.info("[Chat] New connection: \(connection.id)")
                 connection.sendJson(["type": "system", "message": "Welcome to the chat!", "your_id": connection.id])
             case .message:
+                if data.isBinary {
+                    connection.sendJson(["type": "error", "message": "binary messages are not supported here; send text or JSON"])
+                    return
+                }
                 let text = data.json?["text"]?.string ?? data.text
                 Log.shared.info("[Chat] \(connection.id): \(text)")
                 connection.sendJson([

@@ -14,6 +14,10 @@ extension Demos {
                     "online": connection.connectionCount,
                 ]).serialized())
             case .message:
+                if data.isBinary {
+                    connection.sendJson(["type": "error", "message": "binary messages are not supported here; send text or JSON"])
+                    return
+                }
                 let message = data.json
                 connection.broadcast(JSON([
                     "type": "message", "room": room,

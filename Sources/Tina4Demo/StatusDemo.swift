@@ -6,7 +6,12 @@ extension Demos {
         Router.websocket("/ws/status") { connection, event, data in
             switch event {
             case .open: connection.sendJson(["type": "welcome", "connection_id": connection.id])
-            case .message: connection.sendJson(["type": "ack", "received": data.text])
+            case .message:
+                if data.isBinary {
+                    connection.sendJson(["type": "error", "message": "binary messages are not supported here; send text or JSON"])
+                } else {
+                    connection.sendJson(["type": "ack", "received": data.text])
+                }
             case .close: break
             }
         }

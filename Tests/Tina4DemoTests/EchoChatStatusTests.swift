@@ -30,6 +30,23 @@ extension DemoTests {
         }
     }
 
+    /// Demos that speak text answer a binary message with an error instead of an empty text.
+    @Suite struct BinaryToTextDemos {
+        @Test(arguments: ["/ws/chat", "/ws/status", "/ws/chat/binary-room"])
+        func binaryMessageGetsAnErrorAndTheSocketStaysOpen(path: String) async throws {
+            try await withDemoServer { server in
+                let client = try await Client.connect(server.ws + path)
+                _ = try await client.receiveObject()   // the welcome / join message
+                try await client.send(binary: [1, 2, 3])
+                let reply = try await client.receiveObject()
+                #expect(reply["type"] == "error")
+                #expect(reply["message"]?.string?.contains("binary") == true)
+                try await client.send("still open?")
+                #expect(try await client.receiveObject()["type"] != "error")
+            }
+        }
+    }
+
     /// `/ws/chat` (chapter §4, "A Complete Handler").
     @Suite struct Chat {
         @Test func welcomeCarriesAUniqueConnectionID() async throws {

@@ -93,7 +93,7 @@ import Testing
             let body = rest[start.upperBound...]
             let end = try #require(body.firstRange(of: "\n```\n"))
             let source = try #require(EmbeddedAssetsTests.read(EmbeddedAssetsTests.root + "/" + path), "\(path) exists")
-            #expect(String(body[..<end.lowerBound]) == source.trimmingTrailingNewlines(), "\(path) is quoted verbatim")
+            #expect(String(body[..<end.lowerBound]) == source.trimmingTrailingNewlines(), "\(path) is quoted verbatim: run scripts/sync-chapter-doc")
             quoted += 1
             rest = body[end.upperBound...]
         }
