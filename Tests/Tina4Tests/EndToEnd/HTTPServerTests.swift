@@ -28,6 +28,7 @@ import Testing
                 return response.text("slow")
             }
             routes.get("/go") { _, response in response.redirect(to: "/hello/there", status: 301) }
+            routes.get("/page") { _, response in response.render("no-such-page.html", ["x": 1]) }
             routes.websocket("/ws/only") { _, _, _ in }
         }
     }
@@ -118,6 +119,13 @@ import Testing
         #expect(responses[0].status == 301)
         #expect(responses[0].header("Location") == "/hello/there")
         #expect(responses[1].status == 204)
+    }
+
+    @Test func aMissingTemplateIsA500PageNamingIt() async throws {
+        let responses = try await exchange("GET /page HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(responses.first?.status == 500)
+        #expect(responses.first?.header("Content-Type") == "text/html; charset=utf-8")
+        #expect(responses.first?.body.contains("no-such-page.html") == true)
     }
 
     @Test func expectContinueGets100BeforeTheBody() async throws {

@@ -51,6 +51,10 @@ import Testing
                     connection.broadcast("left")
                 }
             }
+            routes.websocket("/ws/encodable") { connection, event, _ in
+                struct Welcome: Encodable { let type = "welcome"; let id: String; let tags = ["a", "b"] }
+                if event == .open { try connection.sendJson(encoding: Welcome(id: connection.id)) }
+            }
             routes.websocket("/ws/params/{id}") { connection, event, _ in
                 if event == .open {
                     connection.sendJson(JSON(connection.params.mapValues { JSON.string($0) }))
@@ -147,6 +151,28 @@ import Testing
         #expect(received == ["ping-a", "ping-a", "ping-a"])
         #expect(otherRoomNext == "count:1")
         await server.stop()
+    }
+
+    @Test func sendJsonEncodesEncodableValuesWithSortedKeys() async throws {
+        let journal = Journal()
+        let server = try await MainActor.run { try Self.start(journal: journal) }
+        let url = await server.base + "/ws/encodable"
+        let text = try await offMain {
+            let client = try WebSocketClient(url: url)
+            defer { client.disconnect() }
+            return try client.receiveText()
+        }
+        let json = try JSON.parse(text)
+        #expect(text.hasPrefix(#"{"id":""#))
+        #expect(json["type"] == "welcome" && json["tags"] == ["a", "b"])
+        await server.stop()
+    }
+
+    @Test func shorthandRegistersOnTheDefaultRouter() async throws {
+        await MainActor.run {
+            Tina4.websocket("/ws/shorthand-\(#line)") { _, _, _ in }
+            #expect(Router.routes.matchWebSocket(segments: ["ws", "shorthand-\(#line - 1)"]) != nil)
+        }
     }
 
     @Test func paramsHoldPathThenQueryWithPathWinning() async throws {
