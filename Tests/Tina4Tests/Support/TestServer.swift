@@ -25,6 +25,15 @@ final class TestServer {
     }
 
     func stop() { server.stop() }
+
+    /// Waits until at most `limit` TCP connections are open (or the timeout); returns the count.
+    func waitForOpenConnections(atMost limit: Int, timeout: Double) async -> Int {
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeout * 1e9)
+        while server.openConnectionCount > limit && DispatchTime.now().uptimeNanoseconds < deadline {
+            try? await Task.sleep(nanoseconds: 2_000_000)
+        }
+        return server.openConnectionCount
+    }
 }
 
 /// Runs blocking client code off the main thread (the server lives on it) and returns its result.
