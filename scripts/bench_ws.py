@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+"""Benchmarks a running `tina4 serve` from a second process, over loopback.
+
+Figures are the server's own CPU time (utime + stime from /proc/PID/stat) per unit of work, so
+they do not depend on how fast this Python client is, plus wall-clock rates for reference:
+
+  broadcast   R receivers in one /ws/chat/{room}; one of them sends M messages; every message
+              reaches all R (the sender is included, as in the chapter). Reports server CPU per
+              delivered message and delivered messages per second.
+  idle        N idle WebSocket connections on /ws/echo; reports resident memory per connection.
+  echo        one client, M sequential round trips on /ws/echo; reports p50 / p99 latency.
+  http        32 keep-alive clients, M GET /api/ws-token in all; server CPU per request.
+
+Usage: bench_ws.py --pid PID --port PORT [--quick]
+"""
+import argparse
+import asyncio
+import base64
+import os
+import resource
+import struct
+import time
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+
+
+def server_rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+def masked_frame(payload: bytes, opcode=0x1):
+    mask = os.urandom(4)
+    header = bytes([0x80 | opcode])
+    n = len(payload)
+    if n < 126:
+        header += bytes([0x80 | n])
+    elif n < 65536:
+        header += bytes([0x80 | 126]) + struct.pack("!H", n)
+    else:
+        header += bytes([0x80 | 127]) + struct.pack("!Q", n)
+    body = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    return header + mask + body
+
+
+class Client:
+    """A minimal asyncio WebSocket client: handshake, masked sends, frame counting."""
+
+    def __init__(self, reader, writer):
+        self.reader, self.writer = reader, writer
+        self.buffer = bytearray()
+
+    @classmethod
+    async def connect(cls, port, path):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        key = base64.b64encode(os.urandom(16)).decode()
+        writer.write(
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode()
+        )
+        head = await reader.readuntil(b"\r\n\r\n")
+        if not head.startswith(b"HTTP/1.1 101"):
+            raise RuntimeError(f"handshake failed: {head[:80]!r}")
+        return cls(reader, writer)
+
+    async def next_message(self):
+        """The next text/binary payload (control frames are skipped)."""
+        while True:
+            frame = self._take_frame()
+            if frame is not None:
+                opcode, payload = frame
+                if opcode in (0x1, 0x2):
+                    return payload
+                continue
+            chunk = await self.reader.read(65536)
+            if not chunk:
+                raise EOFError
+            self.buffer += chunk
+
+    def _take_frame(self):
+        buf = self.buffer
+        if len(buf) < 2:
+            return None
+        n = buf[1] & 0x7F
+        offset = 2
+        if n == 126:
+            if len(buf) < 4:
+                return None
+            n = struct.unpack_from("!H", buf, 2)[0]
+            offset = 4
+        elif n == 127:
+            if len(buf) < 10:
+                return None
+            n = struct.unpack_from("!Q", buf, 2)[0]
+            offset = 10
+        if len(buf) < offset + n:
+            return None
+        opcode = buf[0] & 0x0F
+        payload = bytes(buf[offset:offset + n])
+        del buf[:offset + n]
+        return opcode, payload
+
+    def _frame_length(self):
+        """Header + payload length of the frame at the front of the buffer, once its header is in."""
+        buf = self.buffer
+        if len(buf) < 2:
+            return None
+        n = buf[1] & 0x7F
+        if n < 126:
+            return 2 + n
+        if n == 126:
+            return 4 + struct.unpack_from("!H", buf, 2)[0] if len(buf) >= 4 else None
+        return 10 + struct.unpack_from("!Q", buf, 2)[0] if len(buf) >= 10 else None
+
+    async def count_frames(self, count):
+        """Reads `count` data frames of one length (the copies of one broadcast), without parsing each."""
+        seen, frame_length = 0, None
+        while seen < count:
+            frame_length = frame_length or self._frame_length()
+            if frame_length:
+                whole = min(len(self.buffer) // frame_length, count - seen)
+                del self.buffer[:whole * frame_length]
+                seen += whole
+                if seen == count:
+                    break
+            chunk = await self.reader.read(1 << 20)
+            if not chunk:
+                raise EOFError
+            self.buffer += chunk
+
+    def send(self, text):
+        self.writer.write(masked_frame(text.encode()))
+
+    def close(self):
+        self.writer.close()
+
+
+async def bench_broadcast(pid, port, receivers, messages):
+    room = f"/ws/chat/bench-{os.getpid()}"
+    clients = [await Client.connect(port, room) for _ in range(receivers)]
+    # Drain the join notices: client i sees the joins of clients i..receivers-1.
+    for i, c in enumerate(clients):
+        for _ in range(receivers - i):
+            await c.next_message()
+    sender = clients[0]
+    window = 500
+    cpu0, t0 = server_cpu_seconds(pid), time.perf_counter()
+    readers = [asyncio.create_task(c.count_frames(messages)) for c in clients[1:]]
+    sent = 0
+    while sent < messages:
+        batch = min(window, messages - sent)
+        for _ in range(batch):
+            sender.send('{"username":"bench","text":"hello, everyone in the room"}')
+        await sender.writer.drain()
+        await sender.count_frames(batch)  # the sender is a receiver too: pace on its own copies
+        sent += batch
+    await asyncio.gather(*readers)
+    cpu, wall = server_cpu_seconds(pid) - cpu0, time.perf_counter() - t0
+    for c in clients:
+        c.close()
+    delivered = messages * receivers
+    return {
+        "receivers": receivers, "messages": messages, "delivered": delivered,
+        "server_cpu_us_per_delivery": cpu * 1e6 / delivered,
+        "deliveries_per_second": delivered / wall,
+    }
+
+
+async def bench_idle(pid, port, connections):
+    before = server_rss_kib(pid)
+    clients = []
+    for start in range(0, connections, 200):
+        clients += await asyncio.gather(*(Client.connect(port, "/ws/echo") for _ in range(min(200, connections - start))))
+    # One round trip on the last connection: the server has handled every handshake before it.
+    clients[-1].send("ping")
+    await clients[-1].next_message()
+    after = server_rss_kib(pid)
+    for c in clients:
+        c.close()
+    return {"connections": connections, "rss_before_kib": before, "rss_after_kib": after,
+            "bytes_per_idle_connection": (after - before) * 1024 / connections}
+
+
+async def bench_echo(port, messages):
+    client = await Client.connect(port, "/ws/echo")
+    samples = []
+    for i in range(messages):
+        t = time.perf_counter()
+        client.send("hello")
+        await client.next_message()
+        samples.append(time.perf_counter() - t)
+    client.close()
+    samples.sort()
+    return {"round_trips": messages, "p50_us": samples[len(samples) // 2] * 1e6,
+            "p99_us": samples[int(len(samples) * 0.99)] * 1e6}
+
+
+async def bench_http(pid, port, requests, connections=32):
+    """`connections` keep-alive clients, one request in flight each, GET /api/ws-token."""
+    request = f"GET /api/ws-token HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+
+    async def client(count):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        for _ in range(count):
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+            await reader.readexactly(length)
+        writer.close()
+
+    cpu0, t0 = server_cpu_seconds(pid), time.perf_counter()
+    await asyncio.gather(*(client(requests // connections) for _ in range(connections)))
+    cpu, wall = server_cpu_seconds(pid) - cpu0, time.perf_counter() - t0
+    done = requests // connections * connections
+    return {"requests": done, "connections": connections,
+            "server_cpu_us_per_request": cpu * 1e6 / done, "requests_per_second": done / wall}
+
+
+async def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pid", type=int, required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--quick", action="store_true", help="smaller runs (a smoke test of the benchmark)")
+    args = parser.parse_args()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    scale = 10 if args.quick else 1
+
+    results = []
+    broadcast = await bench_broadcast(args.pid, args.port, 100, 20000 // scale)
+    results.append(("broadcast", broadcast,
+                    f"{broadcast['server_cpu_us_per_delivery']:.2f} µs server CPU per delivered message, "
+                    f"{broadcast['deliveries_per_second']:,.0f} deliveries/s "
+                    f"({broadcast['messages']} messages × {broadcast['receivers']} receivers)"))
+    idle_count = min(10000 // scale, hard // 2 - 100)
+    idle = await bench_idle(args.pid, args.port, idle_count)
+    results.append(("idle", idle,
+                    f"{idle['bytes_per_idle_connection']:,.0f} bytes of server RSS per idle connection "
+                    f"({idle['connections']} connections, {idle['rss_before_kib']} → {idle['rss_after_kib']} KiB)"))
+    echo = await bench_echo(args.port, 10000 // scale)
+    results.append(("echo", echo, f"echo round trip p50 {echo['p50_us']:.0f} µs, p99 {echo['p99_us']:.0f} µs "
+                                  f"({echo['round_trips']} sequential)"))
+    http = await bench_http(args.pid, args.port, 40000 // scale)
+    results.append(("http", http, f"{http['server_cpu_us_per_request']:.1f} µs server CPU per HTTP request, "
+                                  f"{http['requests_per_second']:,.0f} requests/s "
+                                  f"({http['connections']} keep-alive clients, GET /api/ws-token)"))
+    for name, _, line in results:
+        print(f"{name:10} {line}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
