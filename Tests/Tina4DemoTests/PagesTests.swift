@@ -40,10 +40,11 @@ extension DemoTests {
         }
 
         /// Every WebSocket route the demos register appears on the index page, so a new demo
-        /// without an index entry fails here. The routes are read from the router itself.
+        /// without an index entry fails here. The routes are read from the router itself: those
+        /// that registering the demos added.
         @Test func indexListsEveryWebSocketRoute() async throws {
             try await withDemoServer { server in
-                let routes = await MainActor.run { registeredWebSocketRoutes() }
+                let routes = await MainActor.run { DemoRoutes.webSocketRoutes }
                 #expect(routes.count >= 14, "found \(routes.sorted())")
                 let index = try await request(server, "GET", "/").body
                 for route in routes {

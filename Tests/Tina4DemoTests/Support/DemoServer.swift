@@ -11,12 +11,17 @@ import Testing
 /// The demos, registered on the global router once per process (as `tina4 serve` does).
 @MainActor enum DemoRoutes {
     private static var registered = false
+    /// The WebSocket route patterns `Demos.registerAll()` added (other suites add routes of their
+    /// own to the same global router).
+    private(set) static var webSocketRoutes: Set<String> = []
 
     static func registerOnce() {
         guard !registered else { return }
         registered = true
         Log.shared.minimum = .error  // the demos log every connection at info
+        let before = Set(registeredWebSocketRoutes())
         Demos.registerAll()
+        webSocketRoutes = Set(registeredWebSocketRoutes()).subtracting(before)
     }
 }
 
