@@ -12,11 +12,12 @@ extension Demos {
                 ]).serialized())
             case .message:
                 guard let message = data.json, message.object != nil else {
-                    connection.sendJson(["type": "error", "message": #"expected JSON such as {"text": "Hello"}"#])
+                    connection.sendError(#"expected JSON such as {"text": "Hello"}"#)
                     return
                 }
+                guard let text = connection.requiredText("text", in: message) else { return }
                 connection.broadcast(JSON([
-                    "type": "announcement", "from": connection.id, "text": message["text"]?.string ?? "",
+                    "type": "announcement", "from": connection.id, "text": text,
                     "timestamp": Timestamp.iso8601(),
                 ]).serialized())
             case .close:

@@ -11,10 +11,18 @@ extension Demos {
                 connection.sendJson(["type": "system", "message": "Welcome to the chat!", "your_id": connection.id])
             case .message:
                 if data.isBinary {
-                    connection.sendJson(["type": "error", "message": "binary messages are not supported here; send text or JSON"])
+                    connection.sendError("binary messages are not supported here; send text or JSON")
                     return
                 }
-                let text = data.json?["text"]?.string ?? data.text
+                // {"text": "hi"}, or any other text as it came (the chapter's `message.text ?? data`).
+                var text = data.text
+                if let message = data.json, message.object != nil {
+                    guard let messageText = connection.requiredText("text", in: message) else { return }
+                    text = messageText
+                } else if text.trimmingWhitespace().isEmpty {
+                    connection.sendError("the message must not be empty")
+                    return
+                }
                 Log.shared.info("[Chat] \(connection.id): \(text)")
                 connection.sendJson([
                     "type": "message", "from": connection.id, "text": text, "timestamp": Timestamp.iso8601(),

@@ -15,15 +15,21 @@ extension Demos {
                 ]).serialized())
             case .message:
                 if data.isBinary {
-                    connection.sendJson(["type": "error", "message": "binary messages are not supported here; send text or JSON"])
+                    connection.sendError("binary messages are not supported here; send text or JSON")
                     return
                 }
-                let message = data.json
+                // JSON such as {"username": "Ann", "text": "hi"}; any other text is the message itself.
+                var from = "Anonymous", text = data.text
+                if let message = data.json, message.object != nil {
+                    guard let username = connection.optionalText("username", in: message, otherwise: "Anonymous"),
+                          let messageText = connection.requiredText("text", in: message) else { return }
+                    (from, text) = (username, messageText)
+                } else if text.trimmingWhitespace().isEmpty {
+                    connection.sendError("the message must not be empty")
+                    return
+                }
                 connection.broadcast(JSON([
-                    "type": "message", "room": room,
-                    "from": message?["username"]?.string ?? "Anonymous",
-                    "text": message?["text"]?.string ?? (message == nil ? data.text : ""),
-                    "timestamp": Timestamp.iso8601(),
+                    "type": "message", "room": room, "from": from, "text": text, "timestamp": Timestamp.iso8601(),
                 ]).serialized())
             case .close:
                 connection.broadcast(JSON([

@@ -287,8 +287,16 @@ Browser pages use <a href="/js/frond.js"><code>/js/frond.js</code></a>; from a t
     <p id="echo-output" class="muted" style="margin-top: 6px;">Not connected yet.</p>
   </li>
   <li>
+    <h3><code>/ws/mirror</code></h3>
+    <p>Not in the chapter: sends every message back exactly as it came, text as text and binary as binary (for conformance tests and benchmarks).</p>
+  </li>
+  <li>
     <h3><code>/ws/chat</code></h3>
     <p>Welcomes you with your connection id, then answers each message (plain text or <code>{"text": "..."}</code>) with a <code>message</code> carrying your id and a timestamp.</p>
+  </li>
+  <li>
+    <h3><code>/ws/notifications</code></h3>
+    <p>The connection events: a <code>welcome</code> with your connection id on open, <code>{"type": "ping"}</code> answered with a <code>pong</code> and a timestamp; the server logs each open, message and close.</p>
   </li>
   <li>
     <h3><code>/ws/private</code></h3>
@@ -305,6 +313,10 @@ Browser pages use <a href="/js/frond.js"><code>/js/frond.js</code></a>; from a t
   <li>
     <h3><code>/ws/announcements</code></h3>
     <p>Broadcast to everyone on the path: joins, leaves and every announcement, with the online count.</p>
+  </li>
+  <li>
+    <h3><code>/ws/relay</code></h3>
+    <p>Broadcast excluding the sender: send <code>{"username": "Ann", "text": "hi"}</code>; you get a <code>sent</code> confirmation, everyone else on the path gets the <code>message</code>.</p>
   </li>
   <li>
     <h3><code>/ws/chat/{room}</code></h3>

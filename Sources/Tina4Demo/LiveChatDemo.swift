@@ -27,30 +27,30 @@ extension Demos {
                 ])
             case .message:
                 guard let message = data.json, message.object != nil else {
-                    connection.sendJson(["type": "error", "message": "messages must be JSON objects with a type"])
+                    connection.sendError(#"messages must be JSON objects such as {"type": "message", "text": "hi"}"#)
                     return
                 }
                 let username = chatUsers[connection.id]?.username ?? "Anonymous"
-                switch message["type"]?.string ?? "message" {
+                guard let type = connection.optionalText("type", in: message, otherwise: "message") else { return }
+                switch type {
                 case "set-username":
-                    guard let newName = message["username"]?.string?.trimmingWhitespace(), !newName.isEmpty else {
-                        connection.sendJson(["type": "error", "message": "set-username needs a non-empty username"])
-                        return
-                    }
-                    chatUsers[connection.id]?.username = String(newName.prefix(40))
+                    guard let newName = connection.requiredText("username", in: message) else { return }
+                    let shortName = String(newName.trimmingWhitespace().prefix(40))
+                    chatUsers[connection.id]?.username = shortName
                     connection.broadcast(JSON([
-                        "type": "system", "message": "\(username) is now known as \(newName.prefix(40))",
+                        "type": "system", "message": "\(username) is now known as \(shortName)",
                         "online": connection.connectionCount,
                     ]).serialized())
                 case "message":
+                    guard let text = connection.requiredText("text", in: message) else { return }
                     connection.broadcast(JSON([
                         "type": "message", "from": username, "from_id": connection.id,
-                        "text": message["text"]?.string ?? "", "timestamp": Timestamp.iso8601(),
+                        "text": text, "timestamp": Timestamp.iso8601(),
                     ]).serialized())
                 case "typing":
                     connection.broadcast(JSON(["type": "typing", "username": username]).serialized(), excludeSelf: true)
                 case let other:
-                    connection.sendJson(["type": "error", "message": "unknown message type '\(other)'"])
+                    connection.sendError("unknown message type '\(other)'; use set-username, message or typing")
                 }
             case .close:
                 let username = chatUsers.removeValue(forKey: connection.id)?.username ?? "Unknown"
@@ -59,15 +59,5 @@ extension Demos {
                 ]).serialized())
             }
         }
-    }
-}
-
-extension String {
-    /// The text without leading and trailing spaces, tabs and newlines.
-    func trimmingWhitespace() -> String {
-        let scalars = unicodeScalars
-        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let end = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        return String(scalars[start...end])
     }
 }

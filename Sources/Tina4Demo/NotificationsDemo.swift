@@ -16,12 +16,19 @@ extension Demos {
                 connection.sendJson(["type": "connected", "message": "Listening for notifications"])
             case .message:
                 guard let message = data.json, message.object != nil else {
-                    connection.sendJson(["type": "error", "message": "expected a JSON object, e.g. {\"type\":\"mark-read\",\"id\":1}"])
+                    connection.sendError(#"expected a JSON object such as {"type": "mark-read", "id": 1}"#)
                     return
                 }
-                if message["type"]?.string == "mark-read" {
-                    Log.shared.info("[Notifications] User \(userID) read notification \(message["id"] ?? .null)")
+                guard let type = connection.requiredText("type", in: message) else { return }
+                guard type == "mark-read" else {
+                    connection.sendError("unknown message type '\(type)'; use mark-read")
+                    return
                 }
+                guard let id = message["id"], id.int != nil || id.string?.isEmpty == false else {
+                    connection.sendError(#"mark-read needs the notification's "id", a number or a string"#)
+                    return
+                }
+                Log.shared.info("[Notifications] User \(userID) read notification \(id)")
             case .close:
                 Log.shared.info("[Notifications] User \(userID) disconnected")
             }

@@ -2,31 +2,35 @@ import Glibc
 import Tina4
 
 extension Demos {
-    /// When the process started (monotonic seconds), for `get-status` uptime.
-    nonisolated static let startedAt: Double = monotonicSeconds()
+    /// When the server started, in ``monotonicSeconds()``: `get-status` reports the whole seconds
+    /// since then. Set when the demos are registered, just before `tina4 serve` starts listening.
+    static var startedAt = monotonicSeconds()
+    /// The clock `get-status` reads (tests replace it to control the uptime).
+    static var clock: @MainActor @Sendable () -> Double = monotonicSeconds
 
     /// Chapter §5, sending to one client: `/ws/private` answers `get-time` and `get-status` to the
     /// sender only. The status is real: uptime, open WebSockets server-wide, resident memory.
     static func registerPrivate() {
-        _ = startedAt
+        startedAt = clock()
         Router.websocket("/ws/private") { connection, event, data in
             guard event == .message else { return }
             guard let message = data.json, message.object != nil else {
-                connection.sendJson(["type": "error", "message": #"expected JSON such as {"action": "get-time"}"#])
+                connection.sendError(#"expected JSON such as {"action": "get-time"}"#)
                 return
             }
-            switch message["action"]?.string ?? "" {
+            guard let action = connection.requiredText("action", in: message) else { return }
+            switch action {
             case "get-time":
                 connection.sendJson(["type": "time", "server_time": Timestamp.iso8601()])
             case "get-status":
                 connection.sendJson([
                     "type": "status",
-                    "uptime": Int(monotonicSeconds() - startedAt),
+                    "uptime": Int(clock() - startedAt),
                     "connections": Router.hub.totalCount,
                     "memory_mb": (residentMegabytes() * 100).rounded() / 100,
                 ])
             default:
-                connection.sendJson(["type": "error", "message": "unknown action; use get-time or get-status"])
+                connection.sendError("unknown action '\(action)'; use get-time or get-status")
             }
         }
     }

@@ -6,8 +6,15 @@ extension Demos {
     /// pushes a `task_completed` message there.
     static func registerProject() {
         Router.websocket("/ws/project/{id}") { connection, event, _ in
-            if event == .open {
-                connection.sendJson(["type": "connected", "project": connection.params["id"] ?? ""])
+            let projectID = connection.params["id"] ?? ""
+            switch event {
+            case .open:
+                connection.sendJson(["type": "connected", "project": projectID])
+            case .message:
+                // A push-only channel: say so rather than drop the message silently.
+                connection.sendError("/ws/project/\(projectID) only pushes to you; complete a task with POST /api/projects/\(projectID)/tasks/complete")
+            case .close:
+                break
             }
         }
 

@@ -23,25 +23,27 @@ extension Demos {
                 ]).serialized(), excludeSelf: true)
             case .message:
                 guard let message = data.json, message.object != nil else {
-                    connection.sendJson(["type": "error", "message": "messages must be JSON objects with a type"])
+                    connection.sendError(#"messages must be JSON objects such as {"type": "chat", "text": "hi"}"#)
                     return
                 }
-                switch message["type"]?.string ?? "chat" {
+                guard let type = connection.optionalText("type", in: message, otherwise: "chat") else { return }
+                switch type {
                 case "set-name":
+                    guard let newName = connection.requiredText("name", in: message) else { return }
                     let oldName = roomUsers[key] ?? "Anonymous"
-                    let newName = String((message["name"]?.string?.trimmingWhitespace() ?? "").prefix(40))
-                    let name = newName.isEmpty ? "Anonymous" : newName
+                    let name = String(newName.trimmingWhitespace().prefix(40))
                     roomUsers[key] = name
                     connection.broadcast(JSON([
                         "type": "system", "message": "\(oldName) changed their name to \(name)",
                     ]).serialized())
                 case "chat":
+                    guard let text = connection.requiredText("text", in: message) else { return }
                     connection.broadcast(JSON([
-                        "type": "chat", "from": roomUsers[key] ?? "Anonymous", "text": message["text"]?.string ?? "",
+                        "type": "chat", "from": roomUsers[key] ?? "Anonymous", "text": text,
                         "timestamp": Timestamp.timeOfDay(),
                     ]).serialized())
                 case let other:
-                    connection.sendJson(["type": "error", "message": "unknown message type '\(other)'; use set-name or chat"])
+                    connection.sendError("unknown message type '\(other)'; use set-name or chat")
                 }
             case .close:
                 let username = roomUsers.removeValue(forKey: key) ?? "Anonymous"

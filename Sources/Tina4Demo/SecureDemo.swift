@@ -2,15 +2,19 @@ import Glibc
 import Tina4
 
 extension Demos {
-    /// Signs the demo tokens: `TINA4_SECRET`, or random bytes chosen at start-up (tokens then
-    /// stop working when the server restarts, which is what short-lived tokens are for).
-    static let tokenSigner: HS256Token = {
-        if let secret = Environment.current["TINA4_SECRET"], !secret.isEmpty {
+    /// Signs and checks the demo tokens; made from the environment when first used (after `.env`
+    /// is loaded). Tests swap it for one made by ``makeTokenSigner(environment:)``.
+    static var tokenSigner = makeTokenSigner(environment: Environment.current)
+
+    /// A signer keyed by `TINA4_SECRET`, or by 32 random bytes when it is unset or empty (tokens
+    /// then stop working when the server restarts, which is what short-lived tokens are for).
+    nonisolated static func makeTokenSigner(environment: [String: String]) -> HS256Token {
+        if let secret = environment["TINA4_SECRET"], !secret.isEmpty {
             return HS256Token(secret: Array(secret.utf8))
         }
         var generator = SystemRandomNumberGenerator()
         return HS256Token(secret: (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
-    }()
+    }
 
     /// Seconds a demo token stays valid.
     static let tokenLifetime = 300

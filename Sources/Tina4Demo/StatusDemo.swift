@@ -8,7 +8,7 @@ extension Demos {
             case .open: connection.sendJson(["type": "welcome", "connection_id": connection.id])
             case .message:
                 if data.isBinary {
-                    connection.sendJson(["type": "error", "message": "binary messages are not supported here; send text or JSON"])
+                    connection.sendError("binary messages are not supported here; send text or JSON")
                 } else {
                     connection.sendJson(["type": "ack", "received": data.text])
                 }

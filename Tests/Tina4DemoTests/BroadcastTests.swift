@@ -16,8 +16,11 @@ extension DemoTests {
 
                 try await first.send(#"{"text":"Hello"}"#)
                 let firstID = try await expectAnnouncement(to: [first, second], text: "Hello")
+                // No text: an error to the second client only, not an empty announcement to everyone.
                 try await second.send(#"{"other":true}"#)
-                let secondID = try await expectAnnouncement(to: [first, second], text: "")
+                #expect(try await second.receiveObject() == ["type": "error", "message": #"missing field "text""#])
+                try await second.send(#"{"text":"World"}"#)
+                let secondID = try await expectAnnouncement(to: [first, second], text: "World")
                 #expect(firstID != secondID)
 
                 try await second.close()

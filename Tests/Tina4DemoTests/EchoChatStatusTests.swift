@@ -83,9 +83,10 @@ extension DemoTests {
             }
         }
 
-        /// The chapter answers with `message.text ?? data`: the raw text when there is no text field.
-        @Test(arguments: ["just words", #"{"other":1}"#, "[1,2]", "{not json"])
-        func messageWithoutATextFieldIsAnsweredWithTheRawData(raw: String) async throws {
+        /// The chapter answers with `message.text ?? data`: text that is not a JSON object is the
+        /// message itself. (A JSON object without `text` is an error: MessageFields.)
+        @Test(arguments: ["just words", "[1,2]", "{not json", "42"])
+        func textThatIsNotAJSONObjectIsAnsweredAsIs(raw: String) async throws {
             try await withDemoServer { server in
                 let client = try await Client.connect(server.ws + "/ws/chat")
                 let id = try #require(try await client.receiveObject()["your_id"]?.string)

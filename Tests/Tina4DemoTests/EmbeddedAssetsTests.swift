@@ -80,24 +80,33 @@ import Testing
     }
 }
 
-/// docs/chapter-12.md quotes the demo files; the quotes must stay true.
+/// docs/chapter-12.md quotes the demo files and chat.html; the quotes must stay true.
 @Suite struct ChapterDocTests {
-    @Test func everyQuotedDemoFileMatchesTheSource() throws {
+    @Test func everyQuotedFileMatchesTheSource() throws {
         let doc = try #require(EmbeddedAssetsTests.read(EmbeddedAssetsTests.root + "/docs/chapter-12.md"))
-        var quoted = 0
+        var quoted: [String] = []
         var rest = Substring(doc)
-        let opener = ".swift`:\n\n```swift\n"
-        while let start = rest.firstRange(of: opener) {
+        // The blocks scripts/sync-chapter-doc refreshes: `Sources/….swift`: + ```swift, `src/templates/….html`: + ```html.
+        while let start = rest.firstRange(of: "`:\n\n```") {
             let header = rest[..<start.lowerBound]
-            let path = String(header[header.index(after: header.lastIndex(of: "`")!)...]) + ".swift"
-            let body = rest[start.upperBound...]
+            let path = String(header[header.index(after: header.lastIndex(of: "`")!)...])
+            let fence = rest[start.upperBound...]
+            let languageEnd = try #require(fence.firstIndex(of: "\n"))
+            let language = fence[..<languageEnd]
+            let body = fence[fence.index(after: languageEnd)...]
             let end = try #require(body.firstRange(of: "\n```\n"))
+            rest = body[end.upperBound...]
+            let synced = (path.hasPrefix("Sources/") && path.hasSuffix(".swift") && language == "swift")
+                || (path.hasPrefix("src/templates/") && path.hasSuffix(".html") && language == "html")
+            guard synced else { continue }
             let source = try #require(EmbeddedAssetsTests.read(EmbeddedAssetsTests.root + "/" + path), "\(path) exists")
             #expect(String(body[..<end.lowerBound]) == source.trimmingTrailingNewlines(), "\(path) is quoted verbatim: run scripts/sync-chapter-doc")
-            quoted += 1
-            rest = body[end.upperBound...]
+            quoted.append(path)
         }
-        #expect(quoted >= 11)
+        #expect(quoted.count >= 14)
+        for path in ["Sources/Tina4Demo/ConnectionEventsDemo.swift", "Sources/Tina4Demo/RelayDemo.swift", "src/templates/chat.html"] {
+            #expect(quoted.contains(path), "docs/chapter-12.md quotes \(path)")
+        }
     }
 }
 

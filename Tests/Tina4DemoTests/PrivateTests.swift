@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import Tina4
 @testable import Tina4Demo
@@ -44,6 +45,57 @@ extension DemoTests {
                 try await another.close()
                 #expect(try await self.status(client)["connections"] == 1)
             }
+        }
+
+        /// Memory is this process's resident set (the server runs in the test process), and uptime
+        /// counts from the server's start.
+        @Test func getStatusIsTheRealUptimeAndResidentMemory() async throws {
+            try await withDemoServer { server in
+                let started = await MainActor.run { () -> Double in
+                    Demos.startedAt = Demos.monotonicSeconds()   // as registering the demos at start-up does
+                    return Demos.startedAt
+                }
+                let client = try await Client.connect(server.ws + "/ws/private")
+                let status = try await self.status(client)
+                let elapsed = Demos.monotonicSeconds() - started
+                let uptime = try #require(status["uptime"]?.int)
+                #expect(uptime >= 0 && Double(uptime) <= elapsed + 1)
+
+                let reported = try #require(status["memory_mb"]?.double)
+                let measured = try #require(Self.residentMegabytesFromStatm())
+                #expect(abs(reported - measured) <= max(16, measured * 0.2), "reported \(reported) MiB, /proc/self/statm says \(measured) MiB")
+                #expect(reported == (reported * 100).rounded() / 100, "two decimals")
+            }
+        }
+
+        @Test func uptimeIsTheWholeSecondsOnTheClockSinceTheStart() async throws {
+            let saved = await MainActor.run { (Demos.startedAt, Demos.clock) }
+            await MainActor.run {
+                Demos.startedAt = 1_000
+                Demos.clock = { 1_000 }
+            }
+            do {
+                try await withDemoServer { server in
+                    let client = try await Client.connect(server.ws + "/ws/private")
+                    #expect(try await self.status(client)["uptime"] == 0)
+                    await MainActor.run { Demos.clock = { 1_042.9 } }
+                    #expect(try await self.status(client)["uptime"] == 42)
+                    await MainActor.run { Demos.clock = { 1_000 + 86_400 * 3 + 0.5 } }
+                    #expect(try await self.status(client)["uptime"] == 259_200)
+                }
+            } catch {
+                await MainActor.run { (Demos.startedAt, Demos.clock) = saved }
+                throw error
+            }
+            await MainActor.run { (Demos.startedAt, Demos.clock) = saved }
+        }
+
+        /// Resident set size in MiB, read independently of the demo's own reader.
+        static func residentMegabytesFromStatm() -> Double? {
+            guard let text = EmbeddedAssetsTests.read("/proc/self/statm") else { return nil }
+            let fields = text.split(separator: " ")
+            guard fields.count >= 2, let pages = Double(fields[1]) else { return nil }
+            return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / (1024 * 1024)
         }
 
         @Test(arguments: ["not json", "[1,2]", #""get-time""#, "{}", #"{"action":"dance"}"#, #"{"action":7}"#])

@@ -160,11 +160,16 @@ extension DemoTests {
             }
         }
 
-        @Test func messagesFromTheClientAreIgnoredAndTheSocketStaysOpen() async throws {
+        @Test func messagesFromTheClientAreAnErrorAndTheSocketStaysOpen() async throws {
             try await withDemoServer { server in
                 let client = try await join(server, project: "42")
-                try await client.send("not json")
-                try await client.send(#"{"type":"ping"}"#)
+                for message in ["not json", #"{"type":"ping"}"#] {
+                    try await client.send(message)
+                    #expect(try await client.receiveObject() == [
+                        "type": "error",
+                        "message": "/ws/project/42 only pushes to you; complete a task with POST /api/projects/42/tasks/complete",
+                    ])
+                }
                 _ = try await request(server, "POST", "/api/projects/42/tasks/complete", body: #"{"task":"still here"}"#)
                 #expect(try await client.receiveObject() == ["type": "task_completed", "task": "still here"])
             }

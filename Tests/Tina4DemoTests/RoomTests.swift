@@ -41,7 +41,7 @@ extension DemoTests {
             }
         }
 
-        @Test func roomsAreSeparateAndAnEmptyNameIsAnonymous() async throws {
+        @Test func roomsAreSeparateAndABlankNameIsAnError() async throws {
             try await withDemoServer { server in
                 let test = try await Client.connect(server.ws + "/ws/room/test")
                 _ = try await test.receiveObject()
@@ -51,7 +51,9 @@ extension DemoTests {
                 #expect(welcome["message"]?.string?.hasPrefix("Welcome to room: other.") == true)
 
                 try await other.send(#"{"type":"set-name","name":"  "}"#)
-                #expect(try await other.receiveObject() == ["type": "system", "message": "Anonymous changed their name to Anonymous"])
+                #expect(try await other.receiveObject() == ["type": "error", "message": #""name" must not be empty"#])
+                try await other.send(#"{"type":"set-name","name":"  Zoë  "}"#)
+                #expect(try await other.receiveObject() == ["type": "system", "message": "Anonymous changed their name to Zoë"])
                 // The test room heard neither the join nor the rename: its next message is its own chat.
                 try await test.send(#"{"type":"chat","text":"anyone?"}"#)
                 #expect(try await chat(test)["text"] == "anyone?")

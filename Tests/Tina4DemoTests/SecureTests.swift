@@ -69,6 +69,42 @@ extension DemoTests {
             try await expectRefusal(query: "?token=\(token)", reason: nil)
         }
 
+        /// With `TINA4_SECRET` set, tokens are signed with it: one signed by that secret is accepted
+        /// over the wire, one signed by another is refused, and `GET /api/ws-token` signs with it.
+        @Test func tina4SecretSignsTheTokens() async throws {
+            let configured = Demos.makeTokenSigner(environment: ["TINA4_SECRET": "correct horse battery staple"])
+            let saved = await MainActor.run { Demos.tokenSigner }
+            await MainActor.run { Demos.tokenSigner = configured }
+            do {
+                let mine = HS256Token(secret: Array("correct horse battery staple".utf8)).issue(claims: ["sub": "ops"], lifetime: 60)
+                try await withDemoServer { server in
+                    let client = try await Client.connect(server.ws + "/ws/secure?token=\(mine)")
+                    #expect(try await client.receiveObject() == ["type": "welcome", "user": "ops"])
+                    let issued = try #require(try await request(server, "GET", "/api/ws-token").object()["token"]?.string)
+                    #expect(try HS256Token(secret: Array("correct horse battery staple".utf8)).verify(issued)["sub"] == "demo")
+                }
+                let theirs = HS256Token(secret: Array("some other secret".utf8)).issue(claims: ["sub": "ops"], lifetime: 60)
+                try await expectRefusal(query: "?token=\(theirs)", reason: "bad signature")
+            } catch {
+                await MainActor.run { Demos.tokenSigner = saved }
+                throw error
+            }
+            await MainActor.run { Demos.tokenSigner = saved }
+        }
+
+        /// Without `TINA4_SECRET` (or with it empty) every start picks a fresh random secret: tokens
+        /// from one start are refused by another, so there is no secret built into the code.
+        @Test(arguments: [[:], ["TINA4_SECRET": ""]] as [[String: String]])
+        func withoutTina4SecretEachStartHasItsOwnSecret(environment: [String: String]) throws {
+            let first = Demos.makeTokenSigner(environment: environment)
+            let second = Demos.makeTokenSigner(environment: environment)
+            let token = first.issue(claims: ["sub": "demo"], lifetime: 60)
+            #expect(try first.verify(token)["sub"] == "demo")
+            #expect(throws: HS256Token.Rejection.badSignature) { try second.verify(token) }
+            #expect(throws: HS256Token.Rejection.badSignature) { try Demos.makeTokenSigner(environment: environment).verify(token) }
+            #expect(throws: HS256Token.Rejection.badSignature) { try HS256Token(secret: []).verify(token) }
+        }
+
         /// One `{"error":"Unauthorized","reason":…}` message, then a close with 1008.
         private func expectRefusal(query: String, reason: String?, sourceLocation: SourceLocation = #_sourceLocation) async throws {
             try await withDemoServer { server in

@@ -7,13 +7,17 @@ extension StaticFiles {
         case found(OpenFile)
         /// Nothing there (or no root at all): an embedded file may answer instead.
         case missing
+        /// A directory with an `index.html`, asked for without the trailing slash (`/docs`): the
+        /// answer is a redirect to `/docs/`, so the page's relative links resolve inside it.
+        case directoryWithoutSlash
         /// Something is there but must not be served: a symlink leading out of the root or to a
         /// dot-named path, a device, FIFO or socket, a file where a directory was asked for (`/a.css/`),
         /// or a path the process may not read (permission denied answers 404, not 403, to reveal nothing).
         case refused
     }
 
-    /// Finds the file for `path` under `root`: a directory stands for its `index.html`.
+    /// Finds the file for `path` under `root`: a directory (asked for with its trailing slash)
+    /// stands for its `index.html`.
     static func lookUp(_ path: RequestPath, root: String) -> DiskLookup {
         guard let realRoot = Resolution.realPath(root) else { return .missing }
         let target = path.segments.isEmpty ? realRoot : Resolution.childPrefix(of: realRoot) + path.relative
@@ -29,6 +33,7 @@ extension StaticFiles {
         if (info.st_mode & S_IFMT) == S_IFDIR {
             switch Resolution.resolve(Resolution.childPrefix(of: resolved) + "index.html", inside: realRoot) {
             case .inside(let index):
+                if !path.endsWithSlash && !path.segments.isEmpty { return .directoryWithoutSlash }
                 resolved = index
                 name = "index.html"
             case .missing: return .missing

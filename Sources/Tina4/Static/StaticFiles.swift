@@ -57,6 +57,7 @@ public struct StaticFiles: Sendable {
     ///   - method: `"GET"` or `"HEAD"` (case-sensitive); any other method returns nil so routes
     ///     or the server's own 404/405 decide.
     ///   - rawPath: the percent-encoded request path without its query, e.g. `"/docs/a%20b.html"`.
+    ///   - query: the raw query (after `?`), kept in the redirect from `/docs` to `/docs/`.
     ///   - header: looks up a request header by name, case-insensitively (`If-None-Match`,
     ///     `If-Modified-Since`, `Range`, `If-Range` are asked for).
     /// - Returns: nil for a path that is refused, missing, unreadable (permission denied is
@@ -65,8 +66,10 @@ public struct StaticFiles: Sendable {
     /// ```swift
     /// statics.respond(method: "HEAD", rawPath: "/", header: { _ in nil })?.status   // 200 if public/index.html exists
     /// statics.respond(method: "GET", rawPath: "/.env", header: { _ in nil })         // nil
+    /// statics.respond(method: "GET", rawPath: "/docs", query: "v=2", header: { _ in nil })?.header("Location")
+    /// // "/docs/?v=2" (status 301) when public/docs/index.html exists
     /// ```
-    public func respond(method: String, rawPath: String, header: (String) -> String?) -> StaticResponse? {
+    public func respond(method: String, rawPath: String, query: String? = nil, header: (String) -> String?) -> StaticResponse? {
         let isHead: Bool
         switch method {
         case "GET": isHead = false
@@ -80,20 +83,27 @@ public struct StaticFiles: Sendable {
             return serve(.file(file), isHead: isHead, header: header)
         case .refused:
             return nil
+        case .directoryWithoutSlash:
+            return Self.redirectToDirectory(rawPath: rawPath, query: query)
         case .missing:
+            if embeddedDirectoryIndex(for: path) {
+                return Self.redirectToDirectory(rawPath: rawPath, query: query)
+            }
             guard let (name, file) = embeddedFile(for: path) else { return nil }
             return serve(.embedded(file, name: name, modified: embeddedModified), isHead: isHead, header: header)
         }
     }
 
-    /// The built-in file for `path`, or the built-in `index.html` of the directory it names.
+    /// The built-in file for `path`, or the built-in `index.html` of the directory `path/` names.
     func embeddedFile(for path: RequestPath) -> (name: String, file: EmbeddedFile)? {
         let base = path.relative
-        let index = base.isEmpty ? "index.html" : base + "/index.html"
-        let candidates = path.endsWithSlash ? [index] : [base, index]
-        for key in candidates {
-            if let file = embedded[key] { return (key, file) }
-        }
-        return nil
+        let key = path.endsWithSlash ? (base.isEmpty ? "index.html" : base + "/index.html") : base
+        return embedded[key].map { (key, $0) }
+    }
+
+    /// True when `path` names a built-in directory with an `index.html` but lacks the trailing slash.
+    func embeddedDirectoryIndex(for path: RequestPath) -> Bool {
+        !path.endsWithSlash && !path.segments.isEmpty && embedded[path.relative] == nil
+            && embedded[path.relative + "/index.html"] != nil
     }
 }

@@ -11,7 +11,8 @@
 /// }
 /// ```
 public struct StaticResponse: Sendable, Equatable {
-    /// 200, 206, 304, 416, or 500 for a file larger than ``StaticFiles/maxFileBytes``.
+    /// 200, 206, 301 (a directory asked for without its trailing slash), 304, 416, or 500 for a
+    /// file larger than ``StaticFiles/maxFileBytes``.
     public var status: Int
     /// Header names and values in the order they should be written.
     public var headers: [(String, String)]

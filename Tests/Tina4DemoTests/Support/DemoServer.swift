@@ -11,12 +11,17 @@ import Testing
 /// The demos, registered on the global router once per process (as `tina4 serve` does).
 @MainActor enum DemoRoutes {
     private static var registered = false
+    /// The WebSocket route patterns `Demos.registerAll()` added (other suites add routes of their
+    /// own to the same global router).
+    private(set) static var webSocketRoutes: Set<String> = []
 
     static func registerOnce() {
         guard !registered else { return }
         registered = true
         Log.shared.minimum = .error  // the demos log every connection at info
+        let before = Set(registeredWebSocketRoutes())
         Demos.registerAll()
+        webSocketRoutes = Set(registeredWebSocketRoutes()).subtracting(before)
     }
 }
 
@@ -26,16 +31,29 @@ struct DemoServer: Sendable {
     var ws: String { "ws://127.0.0.1:\(port)" }
 }
 
+/// The repository's `public/` and `src/templates/`, which `tina4 serve` finds in the working directory.
+enum RepositoryAssets {
+    static let publicDirectory = EmbeddedAssetsTests.root + "/public"
+    static let templateDirectory = EmbeddedAssetsTests.root + "/src/templates"
+}
+
 /// Runs `body` against a fresh server on 127.0.0.1 and a free port, serving `Router.routes` with
 /// `Router.hub` from the main queue; stops it (closing every socket) afterwards, even on failure.
-func withDemoServer(_ body: (DemoServer) async throws -> Void) async throws {
+/// Templates and static files are set up as `tina4 serve` does (``Demos/configureAssets(for:configuration:)``),
+/// from the repository's directories unless others are given.
+func withDemoServer(publicDirectory: String = RepositoryAssets.publicDirectory,
+                    templateDirectory: String = RepositoryAssets.templateDirectory,
+                    _ body: (DemoServer) async throws -> Void) async throws {
     let server = try await MainActor.run { () throws -> Server in
         DemoRoutes.registerOnce()
         #expect(Router.hub.totalCount == 0, "an earlier test left WebSockets in the hub")
         var configuration = ServerConfiguration()
         configuration.host = "127.0.0.1"
         configuration.port = 0
+        configuration.publicDirectory = publicDirectory
+        configuration.templateDirectory = templateDirectory
         let server = Server(configuration: configuration, log: Log(minimum: .error))
+        Demos.configureAssets(for: server, configuration: configuration)
         try server.start()
         server.runOnMainQueue()
         return server
@@ -118,8 +136,9 @@ struct HTTPReply: Sendable {
 
 /// Sends one request (`Connection: close`) and reads the response up to its Content-Length.
 func request(_ server: DemoServer, _ method: String, _ path: String, body: String? = nil,
-             contentType: String = "application/json") async throws -> HTTPReply {
+             contentType: String = "application/json", headers: [(String, String)] = []) async throws -> HTTPReply {
     var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+    for (name, value) in headers { head += "\(name): \(value)\r\n" }
     if let body { head += "Content-Type: \(contentType)\r\nContent-Length: \(body.utf8.count)\r\n" }
     let bytes = Array((head + "\r\n" + (body ?? "")).utf8)
     let port = server.port
