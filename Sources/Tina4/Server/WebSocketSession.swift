@@ -51,19 +51,16 @@ final class WebSocketSession: ChannelSession {
 
     // MARK: Input
 
+    /// Handles every event the bytes complete, in order, and only then a violation that
+    /// followed them: a message and a bad frame in one read still get the reply, then the close.
     func received(_ bytes: UnsafeRawBufferPointer) {
         guard state != .closed else { return }
-        let events: [WebSocketFrameEvent]
-        do {
-            events = try decoder.decode(bytes)
-        } catch {
-            fail(error)
-            return
-        }
-        for event in events {
+        let result = decoder.decode(bytes)
+        for event in result.events {
             guard state != .closed else { return }
             handle(event)
         }
+        if let error = result.error, state != .closed { fail(error) }
     }
 
     private func handle(_ event: WebSocketFrameEvent) {
