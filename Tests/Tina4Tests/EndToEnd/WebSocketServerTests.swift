@@ -30,6 +30,10 @@ import Testing
             routes.websocket("/ws/echo") { connection, event, data in
                 if event == .message { connection.send("Echo: \(data)") }
             }
+            routes.websocket("/ws/echo-journal") { connection, event, data in
+                if event == .message { connection.send("Echo: \(data)") }
+                journal.add("\(event.rawValue) \(connection.id) \(data)")
+            }
             routes.websocket("/ws/mirror") { connection, event, data in
                 guard event == .message else { return }
                 if data.isBinary { connection.send(data.bytes) } else { connection.send(data.text) }
