@@ -12,7 +12,7 @@
 /// nor receives broadcasts while its handler runs. A close requested from inside a handler fires
 /// once that handler returns.
 @MainActor
-final class WebSocketSession: ChannelSession {
+final class WebSocketSession: ChannelSession, WebSocketPeer {
     enum State { case open, closing, closed }
 
     private weak var channel: Channel?
