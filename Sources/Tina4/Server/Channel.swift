@@ -6,8 +6,8 @@ import Glibc
 protocol ChannelSession: AnyObject {
     /// Bytes read from the socket (valid only during the call).
     func received(_ bytes: UnsafeRawBufferPointer)
-    /// The peer will send nothing more (EOF). The session decides when to close: an HTTP
-    /// session first answers what it has, a WebSocket session closes at once.
+    /// The peer will send nothing more (EOF). The session decides when to close: both first
+    /// write what they have queued (an HTTP session its answers, a WebSocket session its replies).
     func inputEnded()
     /// The channel is closed (called exactly once); release everything.
     func channelClosed()

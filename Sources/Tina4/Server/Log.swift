@@ -1,6 +1,13 @@
 import Glibc
 
 /// Server log lines on standard error: `2026-11-22 04:50:01 WARN [ws] /ws/chat/{room} conn=Ab3…: …`.
+///
+/// A `sink` sends the lines somewhere else instead, e.g. to capture them in a test:
+/// ```swift
+/// let lines = Mutex<[String]>([])
+/// let log = Log(minimum: .warn) { line in lines.withLock { $0.append(line) } }
+/// let server = Server(configuration: configuration, log: log)
+/// ```
 public struct Log: Sendable {
     public enum Level: Int, Sendable, Comparable {
         case debug, info, warn, error
@@ -10,8 +17,14 @@ public struct Log: Sendable {
 
     /// Lines below this level are skipped (`TINA4_LOG_LEVEL`: debug, info, warn, error).
     public var minimum: Level
+    /// Receives each line (without its newline) instead of standard error; nil writes to fd 2.
+    /// Called on the thread that logs (the main actor, for the server's own lines).
+    public var sink: (@Sendable (String) -> Void)?
 
-    public init(minimum: Level = .info) { self.minimum = minimum }
+    public init(minimum: Level = .info, sink: (@Sendable (String) -> Void)? = nil) {
+        self.minimum = minimum
+        self.sink = sink
+    }
 
     /// The application's log: the server writes here, and so can handlers (`Log.shared.info(…)`).
     @MainActor public static var shared = Log()
@@ -29,7 +42,9 @@ public struct Log: Sendable {
         let stamp = String(
             format4: Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
             Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
-        var line = "\(stamp) \(level.label) \(message())\n"
+        var line = "\(stamp) \(level.label) \(message())"
+        if let sink { return sink(line) }
+        line += "\n"
         line.withUTF8 { _ = Glibc.write(2, $0.baseAddress, $0.count) }  // one write per line: lines never interleave
     }
 }

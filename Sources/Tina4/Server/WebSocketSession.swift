@@ -2,15 +2,17 @@
 /// handshake, and calls the route handler with `.open`, `.message` and exactly one `.close`.
 ///
 /// ```
-///  open ──close()/error──▶ closing ──peer close or timeout──▶ closed
-///   │                                                         ▲
-///   └──────────── peer close (echoed) / socket gone ──────────┘
+///  open ──close()/error──▶ closing ──peer close, EOF or timeout──▶ closed
+///   │                                                              ▲
+///   └────────── peer close (echoed) / EOF / socket gone ───────────┘
 /// ```
+/// On EOF (the peer half-closed) what is already queued, such as the replies to its last
+/// messages or the echo of its close frame, is still written before the socket closes.
 /// `.close` fires on leaving `open`, after the connection has left the hub, so it neither counts
 /// nor receives broadcasts while its handler runs. A close requested from inside a handler fires
 /// once that handler returns.
 @MainActor
-final class WebSocketSession: ChannelSession {
+final class WebSocketSession: ChannelSession, WebSocketPeer {
     enum State { case open, closing, closed }
 
     private weak var channel: Channel?
@@ -51,19 +53,16 @@ final class WebSocketSession: ChannelSession {
 
     // MARK: Input
 
+    /// Handles every event the bytes complete, in order, and only then a violation that
+    /// followed them: a message and a bad frame in one read still get the reply, then the close.
     func received(_ bytes: UnsafeRawBufferPointer) {
         guard state != .closed else { return }
-        let events: [WebSocketFrameEvent]
-        do {
-            events = try decoder.decode(bytes)
-        } catch {
-            fail(error)
-            return
-        }
-        for event in events {
+        let result = decoder.decode(bytes)
+        for event in result.events {
             guard state != .closed else { return }
             handle(event)
         }
+        if let error = result.error, state != .closed { fail(error) }
     }
 
     private func handle(_ event: WebSocketFrameEvent) {
@@ -90,11 +89,10 @@ final class WebSocketSession: ChannelSession {
                 ?? WebSocketFrameEncoder.encode(opcode: .close, payload: [UInt8]())
             channel?.send(reply)
             leave()
-            channel?.closeWhenFlushed()
+            closeWhenFlushed()
         case .closing:
             state = .closed
-            cancelCloseTimer()
-            channel?.closeWhenFlushed()
+            closeWhenFlushed()
         case .closed:
             break
         }
@@ -109,9 +107,8 @@ final class WebSocketSession: ChannelSession {
             leave()
         } else {
             state = .closed
-            cancelCloseTimer()
         }
-        channel?.closeWhenFlushed()
+        closeWhenFlushed()
     }
 
     // MARK: Output
@@ -136,9 +133,35 @@ final class WebSocketSession: ChannelSession {
         }
     }
 
-    /// EOF without a close frame (or after ours): the connection is over.
+    /// EOF: the peer sends nothing more, but may still read. What is queued (replies to its last
+    /// messages, the echo of its close frame) is still written, then the connection ends.
+    /// Without a close frame first this is 1006 locally: the connection leaves the hub and
+    /// `.close` fires (once), but no close frame is sent.
     func inputEnded() {
-        channel?.closeNow()
+        switch state {
+        case .open:
+            server.log.debug("\(logPrefix): end of stream without a close frame (1006)")
+            state = .closed
+            leave()
+        case .closing:   // our close frame is out; the peer's will never come
+            state = .closed
+        case .closed:
+            break
+        }
+        closeWhenFlushed()
+    }
+
+    /// Ends the connection once its output is written, within the close timeout: a peer that
+    /// stops reading cannot keep a finished connection open.
+    private func closeWhenFlushed() {
+        channel?.closeWhenFlushed()
+        cancelCloseTimer()
+        let timeout = server.configuration.closeTimeoutMilliseconds
+        closeTimer = EventLoop.shared.schedule(at: EventLoop.now() + timeout) { [weak self] in
+            guard let self, let channel = self.channel, !channel.isClosed else { return }
+            self.server.log.info("\(self.logPrefix): closing output not taken within \(timeout) ms, dropping the connection")
+            channel.closeNow()
+        }
     }
 
     func channelClosed() {

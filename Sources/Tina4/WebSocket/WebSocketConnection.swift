@@ -27,8 +27,8 @@ public final class WebSocketConnection {
     /// The headers of the opening handshake (Origin, Cookie, User-Agent…).
     public let headers: HTTPHeaders
 
-    /// Where frames go; nil once the socket is gone.
-    weak var session: WebSocketSession?
+    /// Where frames go (the server's session); nil once the socket is gone.
+    weak var session: (any WebSocketPeer)?
     unowned let hub: WebSocketHub
     /// The index of this connection in its hub group (for O(1) removal), or -1 when not in one.
     var hubIndex = -1

@@ -27,17 +27,17 @@
 ///
 /// ```swift
 /// var decoder = WebSocketFrameDecoder()             // server side: frames must be masked
-/// do {
-///     for event in try decoder.decode(bytesFromSocket) {
-///         if case .text(let message) = event { print(message) }
-///     }
-/// } catch {
+/// let result = decoder.decode(bytesFromSocket)
+/// for event in result.events {                      // everything before a violation, too
+///     if case .text(let message) = event { print(message) }
+/// }
+/// if let error = result.error {
 ///     write(WebSocketFrameEncoder.close(code: error.code, reason: error.reason))
 ///     // stop reading: the decoder is dead
 /// }
 /// ```
 ///
-/// Checks (each failure throws a ``WebSocketProtocolError`` with the code to close with):
+/// Checks (each failure ends the result with a ``WebSocketProtocolError`` and the code to close with):
 /// reserved bits and opcodes, masking, control frames (≤ 125 bytes, never fragmented),
 /// fragment order, close payloads, UTF-8 of text messages (checked as the bytes arrive,
 /// across fragments: 1007 as soon as they prove invalid) and the message size limit (1009,
@@ -45,8 +45,11 @@
 ///
 /// Memory: a whole unfragmented frame found in the input is unmasked straight into the
 /// returned `String`/`[UInt8]`; anything split is unmasked in place into one message buffer
-/// that never holds more than `maxMessageBytes`. After a close frame the decoder returns no
-/// further events (``isClosed``); after a throw it is dead and rethrows the same error.
+/// that never holds more than `maxMessageBytes`. Once a message, control frame or header
+/// completes with nothing partial left, its buffer is released (not just emptied), so a
+/// decoder between messages holds no heap memory at all: an idle connection keeps no read
+/// buffer. After a close frame the decoder returns no further events (``isClosed``); after
+/// a violation it is dead and returns the same error again.
 public struct WebSocketFrameDecoder: Sendable {
     /// The frame whose payload is being read.
     private struct Frame: Sendable {
@@ -57,9 +60,6 @@ public struct WebSocketFrameDecoder: Sendable {
         var received: Int = 0
         var remaining: Int { length &- received }
     }
-
-    /// Text buffers larger than this are released, not kept, once their message is out.
-    private static let keptBufferCapacity = 64 * 1024
 
     public let options: WebSocketDecoderOptions
     /// A header that arrived in pieces (at most 14 bytes).
@@ -87,33 +87,39 @@ public struct WebSocketFrameDecoder: Sendable {
         headerBytes.count &+ messageBuffer.count &+ controlBuffer.count
     }
 
-    /// Consumes the bytes and returns the events they complete, in order. Throws on the
-    /// first violation; after a throw the decoder is dead.
-    public mutating func decode(_ bytes: [UInt8]) throws(WebSocketProtocolError) -> [WebSocketFrameEvent] {
-        let result = bytes.withUnsafeBytes { raw in
-            Result { () throws(WebSocketProtocolError) in try self.decode(raw) }
-        }
-        return try result.get()
+    /// Heap bytes held by the buffers (their capacity, not their count): 0 whenever no frame
+    /// or message is partially received.
+    var retainedCapacity: Int {
+        headerBytes.capacity &+ messageBuffer.capacity &+ controlBuffer.capacity
     }
 
-    /// Consumes the bytes and returns the events they complete, in order. Throws on the
-    /// first violation; after a throw the decoder is dead.
-    public mutating func decode(_ bytes: UnsafeRawBufferPointer) throws(WebSocketProtocolError) -> [WebSocketFrameEvent] {
-        if let failure { throw failure }
+    /// Consumes the bytes and returns the events they complete, in order, followed by the
+    /// first violation if there is one; after a violation the decoder is dead.
+    public mutating func decode(_ bytes: [UInt8]) -> WebSocketDecodeResult {
+        bytes.withUnsafeBytes { decode($0) }
+    }
+
+    /// Consumes the bytes and returns the events they complete, in order, followed by the
+    /// first violation if there is one; after a violation the decoder is dead.
+    public mutating func decode(_ bytes: UnsafeRawBufferPointer) -> WebSocketDecodeResult {
+        if let failure { return WebSocketDecodeResult(error: failure) }
+        var events: [WebSocketFrameEvent] = []
         do {
-            return try run(bytes)
+            try run(bytes, into: &events)
         } catch {
             failure = error
             headerBytes = []
             messageBuffer = []
             controlBuffer = []
             frame = nil
-            throw error
+            return WebSocketDecodeResult(events: events, error: error)
         }
+        return WebSocketDecodeResult(events: events)
     }
 
-    private mutating func run(_ input: UnsafeRawBufferPointer) throws(WebSocketProtocolError) -> [WebSocketFrameEvent] {
-        var events: [WebSocketFrameEvent] = []
+    /// Decodes `input`, appending each completed event to `events` as soon as it is complete,
+    /// so the events before a violation survive the throw.
+    private mutating func run(_ input: UnsafeRawBufferPointer, into events: inout [WebSocketFrameEvent]) throws(WebSocketProtocolError) {
         var offset = 0
         let count = input.count
         while !isClosed {
@@ -142,7 +148,6 @@ public struct WebSocketFrameDecoder: Sendable {
             frame = nil
             if let event = try finish(done) { events.append(event) }
         }
-        return events
     }
 
     // MARK: Header
@@ -174,7 +179,7 @@ public struct WebSocketFrameDecoder: Sendable {
             if had < 2, have >= 2 { try check(firstByte: headerBytes[0], secondByte: headerBytes[1]) }
             if have >= 2, have == WebSocketFrameHeader.size(secondByte: headerBytes[1]) {
                 let header = headerBytes.withUnsafeBytes { WebSocketFrameHeader(parsing: $0) }
-                headerBytes.removeAll(keepingCapacity: true)
+                headerBytes = []   // released: a header split across reads is rare
                 return header
             }
         }
@@ -300,14 +305,11 @@ public struct WebSocketFrameDecoder: Sendable {
     private mutating func finish(_ frame: Frame) throws(WebSocketProtocolError) -> WebSocketFrameEvent? {
         switch frame.opcode {
         case .ping:
-            defer { controlBuffer.removeAll(keepingCapacity: true) }
-            return .ping(controlBuffer)
+            return .ping(takeControlPayload())
         case .pong:
-            defer { controlBuffer.removeAll(keepingCapacity: true) }
-            return .pong(controlBuffer)
+            return .pong(takeControlPayload())
         case .close:
-            defer { controlBuffer.removeAll(keepingCapacity: true) }
-            let event = try Self.closeEvent(controlBuffer)
+            let event = try Self.closeEvent(takeControlPayload())
             isClosed = true
             return event
         case .text, .binary, .continuation:
@@ -316,20 +318,23 @@ public struct WebSocketFrameDecoder: Sendable {
         }
     }
 
+    /// Hands the control payload over and leaves no buffer behind.
+    private mutating func takeControlPayload() -> [UInt8] {
+        var payload: [UInt8] = []
+        swap(&payload, &controlBuffer)
+        return payload
+    }
+
     private mutating func finishMessage() throws(WebSocketProtocolError) -> WebSocketFrameEvent {
         defer { messageOpcode = nil }
-        if messageOpcode == .binary {
-            var message: [UInt8] = []
-            swap(&message, &messageBuffer)
-            return .binary(message)
-        }
+        var message: [UInt8] = []
+        swap(&message, &messageBuffer)   // the decoder keeps no buffer between messages
+        if messageOpcode == .binary { return .binary(message) }
         if !validator.isAtBoundary {
             throw Self.error(.invalidPayload, "text message ends inside a UTF-8 sequence")
         }
         // Already validated, so this converts and repairs nothing.
-        let text = String(decoding: messageBuffer, as: UTF8.self)
-        messageBuffer.removeAll(keepingCapacity: messageBuffer.capacity <= Self.keptBufferCapacity)
-        return .text(text)
+        return .text(String(decoding: message, as: UTF8.self))
     }
 
     /// Reads a close payload: empty, or a 2-byte code that may go on the wire plus a UTF-8 reason.

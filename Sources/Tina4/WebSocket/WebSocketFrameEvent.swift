@@ -1,7 +1,7 @@
 /// One complete event decoded from the peer by ``WebSocketFrameDecoder``.
 ///
 /// ```swift
-/// for event in try decoder.decode(bytes) {
+/// for event in decoder.decode(bytes).events {
 ///     switch event {
 ///     case .text(let s): print("text", s)
 ///     case .binary(let b): print("binary", b.count)

@@ -1,10 +1,10 @@
-/// A protocol violation found by ``WebSocketFrameDecoder``: the server must send a close
-/// frame with `code` and stop reading.
+/// A protocol violation found by ``WebSocketFrameDecoder`` (the `error` of a
+/// ``WebSocketDecodeResult``): the server must send a close frame with `code` and stop reading.
 ///
 /// ```swift
-/// do {
-///     events = try decoder.decode(bytes)
-/// } catch {
+/// let result = decoder.decode(bytes)
+/// result.events.forEach(handle)
+/// if let error = result.error {
 ///     send(WebSocketFrameEncoder.close(code: error.code, reason: error.reason))
 /// }
 /// ```

@@ -11,7 +11,9 @@ final class TestServer {
     var port: Int { server.port }
     var base: String { "ws://127.0.0.1:\(server.port)" }
 
-    init(configure: (inout ServerConfiguration) -> Void = { _ in }, routes setup: (RouteTable, WebSocketHub) -> Void) throws {
+    /// `log` defaults to errors only, on standard error; give it a sink to capture lines.
+    init(configure: (inout ServerConfiguration) -> Void = { _ in }, log: Log = Log(minimum: .error),
+         routes setup: (RouteTable, WebSocketHub) -> Void) throws {
         var configuration = ServerConfiguration()
         configuration.host = "127.0.0.1"
         configuration.port = 0
@@ -19,7 +21,7 @@ final class TestServer {
         routes = RouteTable()
         hub = WebSocketHub()
         setup(routes, hub)
-        server = Server(configuration: configuration, routes: routes, hub: hub, log: Log(minimum: .error))
+        server = Server(configuration: configuration, routes: routes, hub: hub, log: log)
         try server.start()
         server.runOnMainQueue()
     }

@@ -77,15 +77,13 @@ final class TestEchoServer: Sendable {
         var incoming = leftover
         var closeSent = false
         while true {
-            let events: [WebSocketFrameEvent]
-            do {
-                events = try decoder.decode(incoming)
-            } catch {
+            let result = decoder.decode(incoming)
+            if let error = result.error {
                 record("error \(error.code.rawValue)")
                 write(fd, WebSocketFrameEncoder.close(code: error.code, reason: error.reason))
                 return
             }
-            for event in events {
+            for event in result.events {
                 switch event {
                 case .text(let text) where text.hasPrefix("cmd:"):
                     if !command(String(text.dropFirst(4)), fd, &closeSent) { return }

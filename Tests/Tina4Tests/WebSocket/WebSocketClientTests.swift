@@ -145,6 +145,20 @@ struct WebSocketClientTests {
         #expect(server.log == ["close 1002 server frame is masked"])
     }
 
+    @Test func messagesBeforeABadServerFrameAreStillReceived() throws {
+        let server = try TestEchoServer()
+        let client = try Self.connect(server)
+        let bytes = rawFrame(1, utf8("before"), mask: nil) + rawFrame(1, utf8("masked"))
+        try client.send(text: "cmd:raw " + TestEchoServer.hex(bytes))
+        #expect(try client.receiveText() == "before")
+        let error = Self.thrownError { () throws(WebSocketClientError) in _ = try client.receive() }
+        #expect(error == .protocolError("1002: server frame is masked"))
+        #expect(Self.thrownError { () throws(WebSocketClientError) in try client.send(text: "more") }
+                == .protocolError("1002: server frame is masked"))
+        #expect(server.waitUntilFinished())
+        #expect(server.log == ["close 1002 server frame is masked"])
+    }
+
     @Test func droppedConnectionIsConnectionLost() throws {
         let server = try TestEchoServer()
         let client = try Self.connect(server)

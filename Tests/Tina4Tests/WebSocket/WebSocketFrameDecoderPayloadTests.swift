@@ -27,26 +27,25 @@ struct WebSocketFrameDecoderPayloadTests {
 
     @Test func firstFragmentEndingInATruncatedValidSequenceDoesNotThrow() throws {
         var decoder = WebSocketFrameDecoder()
-        let got1 = try decoder.decode(rawFrame(1, utf8("a") + [0xF0, 0x9F], fin: false))
+        let got1 = decoder.events(rawFrame(1, utf8("a") + [0xF0, 0x9F], fin: false))
         #expect(got1 == [])
-        let got2 = try decoder.decode(rawFrame(0, [0x8E, 0x89]))
+        let got2 = decoder.events(rawFrame(0, [0x8E, 0x89]))
         #expect(got2 == [.text("a🎉")])
     }
 
     @Test func invalidContinuationAcrossFragmentsFailsAtTheSecondFragment() throws {
         var decoder = WebSocketFrameDecoder()
-        let got3 = try decoder.decode(rawFrame(1, [0xE2, 0x82], fin: false))
+        let got3 = decoder.events(rawFrame(1, [0xE2, 0x82], fin: false))
         #expect(got3 == [])
-        #expect(throws: WebSocketProtocolError.self) { try decoder.decode(rawFrame(0, utf8("A"))) }
+        #expect(decoder.decode(rawFrame(0, utf8("A"))).error?.code == .invalidPayload)
     }
 
     @Test func impossibleByteInAPartialPayloadFailsBeforeTheRestArrives() {
         let frame = rawFrame(1, utf8("abc") + [0xFF] + [UInt8](repeating: 0x61, count: 96))
         var decoder = WebSocketFrameDecoder()
         // Header (2 + 4 mask) plus the first 4 payload bytes; 96 bytes still owed.
-        #expect(throws: WebSocketProtocolError(code: .invalidPayload, reason: "text message is not valid UTF-8")) {
-            try decoder.decode(Array(frame[..<10]))
-        }
+        #expect(decoder.decode(Array(frame[..<10])).error
+                == WebSocketProtocolError(code: .invalidPayload, reason: "text message is not valid UTF-8"))
     }
 
     @Test func impossibleByteFailsEvenWhenFedByteByByte() {
@@ -54,7 +53,7 @@ struct WebSocketFrameDecoderPayloadTests {
         var decoder = WebSocketFrameDecoder()
         var failedAt: Int?
         for (i, byte) in frame.enumerated() {
-            do { _ = try decoder.decode([byte]) } catch {
+            if let error = decoder.decode([byte]).error {
                 #expect(error.code == .invalidPayload)
                 failedAt = i
                 break
@@ -123,14 +122,14 @@ struct WebSocketFrameDecoderPayloadTests {
         let options = WebSocketDecoderOptions(maxMessageBytes: 4096)
         var decoder = WebSocketFrameDecoder(options: options)
         let first = rawFrame(2, [UInt8](repeating: 1, count: 4000), fin: false)
-        _ = try decoder.decode(first)
+        _ = decoder.events(first)
         #expect(decoder.bufferedByteCount == 4000)
         let ping = rawFrame(9, [UInt8](repeating: 2, count: 125))
-        _ = try decoder.decode(Array(ping[..<100]))
+        _ = decoder.events(Array(ping[..<100]))
         #expect(decoder.bufferedByteCount == 4000 + 94)
         #expect(decoder.bufferedByteCount <= options.maxMessageBytes + 125)
-        _ = try decoder.decode(Array(ping[100...]))
-        let end = try decoder.decode(rawFrame(0, [UInt8](repeating: 3, count: 96)))
+        _ = decoder.events(Array(ping[100...]))
+        let end = decoder.events(rawFrame(0, [UInt8](repeating: 3, count: 96)))
         #expect(end.count == 1)
         #expect(decoder.bufferedByteCount == 0)
     }
@@ -138,10 +137,57 @@ struct WebSocketFrameDecoderPayloadTests {
     @Test func partialHeaderIsHeld() throws {
         var decoder = WebSocketFrameDecoder()
         let frame = rawFrame(2, [UInt8](repeating: 5, count: 70000))
-        let got4 = try decoder.decode(Array(frame[..<7]))
+        let got4 = decoder.events(Array(frame[..<7]))
         #expect(got4 == [])
         #expect(decoder.bufferedByteCount == 7)
-        let got5 = try decoder.decode(Array(frame[7...]))
+        let got5 = decoder.events(Array(frame[7...]))
         #expect(got5 == [.binary([UInt8](repeating: 5, count: 70000))])
+    }
+
+    // MARK: memory between messages
+
+    @Test("a message split across reads leaves no buffer behind", arguments: [UInt8(1), 2])
+    func splitMessageReleasesItsBuffer(opcode: UInt8) {
+        var decoder = WebSocketFrameDecoder()
+        let frame = rawFrame(opcode, [UInt8](repeating: 0x61, count: 60_000))   // the audit's 60 kB in two reads
+        #expect(decoder.events(Array(frame[..<30_000])) == [])
+        #expect(decoder.retainedCapacity >= 30_000 - 8)                         // it is held while partial
+        #expect(decoder.events(Array(frame[30_000...])).count == 1)
+        #expect(decoder.retainedCapacity == 0)
+    }
+
+    @Test func aFragmentedTextMessageLeavesNoBufferBehind() {
+        var decoder = WebSocketFrameDecoder()
+        #expect(decoder.events(rawFrame(1, utf8("κό"), fin: false)) == [])
+        #expect(decoder.events(rawFrame(0, utf8("σμε"))) == [.text("κόσμε")])
+        #expect(decoder.retainedCapacity == 0)
+    }
+
+    @Test func aControlFrameOrHeaderSplitAcrossReadsLeavesNoBufferBehind() {
+        var decoder = WebSocketFrameDecoder()
+        let ping = rawFrame(9, [UInt8](repeating: 7, count: 125))
+        #expect(decoder.events(Array(ping[..<3])) == [])                      // header split
+        #expect(decoder.events(Array(ping[3..<50])) == [])                    // payload split
+        #expect(decoder.retainedCapacity > 0)
+        #expect(decoder.events(Array(ping[50...])) == [.ping([UInt8](repeating: 7, count: 125))])
+        #expect(decoder.retainedCapacity == 0)
+        let header = rawFrame(2, [UInt8](repeating: 1, count: 300))
+        #expect(decoder.events(Array(header[..<5])) == [])
+        #expect(decoder.events(Array(header[5...])) == [.binary([UInt8](repeating: 1, count: 300))])
+        #expect(decoder.retainedCapacity == 0)
+    }
+
+    @Test("after any split of a mixed stream the decoder holds nothing", arguments: [1, 3, 7, 64])
+    func nothingRetainedAfterAnySplit(size: Int) {
+        let stream = WebSocketFrameDecoderTests.stream.dropLast(rawFrame(8, [0x03, 0xE8] + utf8("bye")).count)
+        var decoder = WebSocketFrameDecoder()
+        var at = stream.startIndex
+        while at < stream.endIndex {
+            let end = min(at + size, stream.endIndex)
+            _ = decoder.events(Array(stream[at..<end]))
+            at = end
+        }
+        #expect(decoder.bufferedByteCount == 0)
+        #expect(decoder.retainedCapacity == 0)
     }
 }

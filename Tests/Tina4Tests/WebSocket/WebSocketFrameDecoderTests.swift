@@ -91,9 +91,9 @@ struct WebSocketFrameDecoderTests {
 
     @Test func headerChecksFireOnTheFirstTwoBytes() {
         var decoder = WebSocketFrameDecoder()
-        #expect(throws: WebSocketProtocolError.self) { try decoder.decode([0x83]) }       // reserved opcode, 1 byte in
+        #expect(decoder.decode([0x83]).error?.code == .protocolError)          // reserved opcode, 1 byte in
         var unmasked = WebSocketFrameDecoder()
-        #expect(throws: WebSocketProtocolError.self) { try unmasked.decode([0x81, 0x05]) } // no payload yet
+        #expect(unmasked.decode([0x81, 0x05]).error?.code == .protocolError)   // no payload yet
     }
 
     // MARK: control frames
@@ -112,11 +112,11 @@ struct WebSocketFrameDecoderTests {
 
     @Test func controlFramesBetweenFragmentsComeOutImmediately() throws {
         var decoder = WebSocketFrameDecoder()
-        let got1 = try decoder.decode(rawFrame(1, utf8("Hel"), fin: false) + rawFrame(9, utf8("p1")))
+        let got1 = decoder.events(rawFrame(1, utf8("Hel"), fin: false) + rawFrame(9, utf8("p1")))
         #expect(got1 == [.ping(utf8("p1"))])
-        let got2 = try decoder.decode(rawFrame(10, utf8("p2")))
+        let got2 = decoder.events(rawFrame(10, utf8("p2")))
         #expect(got2 == [.pong(utf8("p2"))])
-        let got3 = try decoder.decode(rawFrame(0, utf8("lo")))
+        let got3 = decoder.events(rawFrame(0, utf8("lo")))
         #expect(got3 == [.text("Hello")])
     }
 
@@ -179,22 +179,74 @@ struct WebSocketFrameDecoderTests {
 
     @Test func bytesAfterACloseFrameAreIgnored() throws {
         var decoder = WebSocketFrameDecoder()
-        let got4 = try decoder.decode(rawFrame(8) + rawFrame(1, utf8("late")))
+        let got4 = decoder.events(rawFrame(8) + rawFrame(1, utf8("late")))
         #expect(got4 == [.close(code: nil, reason: "")])
         #expect(decoder.isClosed)
-        let got5 = try decoder.decode(rawFrame(1, utf8("later")))
+        let got5 = decoder.events(rawFrame(1, utf8("later")))
         #expect(got5 == [])
     }
 
-    @Test func aDeadDecoderRethrowsItsError() {
+    @Test func aDeadDecoderReturnsItsErrorAgain() {
         var decoder = WebSocketFrameDecoder()
-        #expect(throws: WebSocketProtocolError(code: .protocolError, reason: "reserved opcode 3")) {
-            try decoder.decode(rawFrame(3))
-        }
-        #expect(throws: WebSocketProtocolError(code: .protocolError, reason: "reserved opcode 3")) {
-            try decoder.decode(rawFrame(1, utf8("fine")))
-        }
+        let error = WebSocketProtocolError(code: .protocolError, reason: "reserved opcode 3")
+        #expect(decoder.decode(rawFrame(3)) == WebSocketDecodeResult(events: [], error: error))
+        #expect(decoder.decode(rawFrame(1, utf8("fine"))) == WebSocketDecodeResult(events: [], error: error))
         #expect(decoder.bufferedByteCount == 0)
+        #expect(decoder.retainedCapacity == 0)
+    }
+
+    // MARK: events before a violation
+
+    @Test func eventsBeforeAViolationInTheSameInputAreReturnedWithIt() {
+        var decoder = WebSocketFrameDecoder()
+        // The audit's repro: masked "hello", then a frame with reserved opcode 5, in one read.
+        let bytes = rawFrame(1, utf8("hello"), mask: [1, 2, 3, 4]) + [0x85, 0x80, 1, 2, 3, 4]
+        let result = decoder.decode(bytes)
+        #expect(result.events == [.text("hello")])
+        #expect(result.error == WebSocketProtocolError(code: .protocolError, reason: "reserved opcode 5"))
+    }
+
+    @Test("every kind of event survives a violation that follows it", arguments: [
+        ([UInt8(0x83), 0x80, 0, 0, 0, 0], UInt16(1002)),               // reserved opcode
+        (rawFrame(1, [0x61, 0xFF]), 1007),                                // invalid UTF-8, whole frame
+        (rawFrame(1, [0x61, 0xFF] + [UInt8](repeating: 0x61, count: 300)).prefix(12).map { $0 }, 1007), // ... partial
+        (rawFrame(9, [UInt8](repeating: 0, count: 126)), 1002),           // control frame over 125 bytes
+        ([0x82, 0xFE, 0x03, 0xE9, 1, 2, 3, 4], 1009),                     // over the limit, header only
+    ] as [([UInt8], UInt16)])
+    func eventsSurviveAFollowingViolation(bad: [UInt8], code: UInt16) {
+        let good = rawFrame(1, utf8("text")) + rawFrame(2, [1, 2]) + rawFrame(9, utf8("ping")) + rawFrame(10, utf8("pong"))
+            + rawFrame(1, utf8("frag"), fin: false) + rawFrame(0, utf8("mented"))
+        let expected: [WebSocketFrameEvent] = [.text("text"), .binary([1, 2]), .ping(utf8("ping")), .pong(utf8("pong")), .text("fragmented")]
+        // In one input, and fed byte by byte: the same events, then the same error.
+        var whole = WebSocketFrameDecoder(options: .init(maxMessageBytes: 1000))
+        let result = whole.decode(good + bad)
+        #expect(result.events == expected)
+        #expect(result.error?.code.rawValue == code)
+        var bytewise = WebSocketFrameDecoder(options: .init(maxMessageBytes: 1000))
+        var events: [WebSocketFrameEvent] = []
+        var error: WebSocketProtocolError?
+        for byte in good + bad where error == nil {
+            let step = bytewise.decode([byte])
+            events += step.events
+            error = step.error
+        }
+        #expect(events == expected)
+        #expect(error?.code.rawValue == code)
+    }
+
+    @Test func aViolationInsideAFragmentedMessageKeepsTheEventsBeforeIt() {
+        var decoder = WebSocketFrameDecoder()
+        let bytes = rawFrame(1, utf8("done")) + rawFrame(1, utf8("ab"), fin: false) + rawFrame(9, utf8("p"))
+            + rawFrame(0, [0xFF])
+        let result = decoder.decode(bytes)
+        #expect(result.events == [.text("done"), .ping(utf8("p"))])
+        #expect(result.error?.code == .invalidPayload)
+    }
+
+    @Test func aCloseFrameEndsDecodingBeforeALaterBadFrame() {
+        var decoder = WebSocketFrameDecoder()
+        let result = decoder.decode(rawFrame(1, utf8("x")) + rawFrame(8, [0x03, 0xE8]) + [0x83, 0x80, 0, 0, 0, 0])
+        #expect(result == WebSocketDecodeResult(events: [.text("x"), .close(code: 1000, reason: "")]))
     }
 
     @Test func errorReasonsFitACloseFrame() {

@@ -1,3 +1,4 @@
+import Testing
 @testable import Tina4
 
 /// How a hand-built test frame encodes its payload length.
@@ -33,10 +34,13 @@ func rawFrame(_ opcode: UInt8, _ payload: [UInt8] = [], fin: Bool = true, rsv: U
 
 func utf8(_ s: String) -> [UInt8] { Array(s.utf8) }
 
-/// Decodes `bytes` in one call with a fresh decoder; returns the events or the error.
+/// Decodes `bytes` in one call with a fresh decoder; returns the events, or the error when
+/// there is one (whatever came before it: see `WebSocketDecodeResult` tests for that).
 func decodeAll(_ bytes: [UInt8], options: WebSocketDecoderOptions = .init()) -> Result<[WebSocketFrameEvent], WebSocketProtocolError> {
     var decoder = WebSocketFrameDecoder(options: options)
-    return Result { () throws(WebSocketProtocolError) in try decoder.decode(bytes) }
+    let result = decoder.decode(bytes)
+    if let error = result.error { return .failure(error) }
+    return .success(result.events)
 }
 
 /// The close code `bytes` make a fresh decoder throw, or nil if it does not throw.
@@ -54,11 +58,9 @@ func decodeInChunks(_ bytes: [UInt8], sizes: [Int], options: WebSocketDecoderOpt
     while at < bytes.count {
         let size = max(1, sizes[i % sizes.count])
         let end = min(bytes.count, at + size)
-        do {
-            events += try decoder.decode(Array(bytes[at..<end]))
-        } catch {
-            return .failure(error)
-        }
+        let result = decoder.decode(Array(bytes[at..<end]))
+        if let error = result.error { return .failure(error) }
+        events += result.events
         at = end
         i += 1
     }
@@ -72,4 +74,14 @@ func randomBytes(_ count: Int, using rng: inout SplitMix64) -> [UInt8] {
 extension Result {
     /// The success value, or nil for a failure.
     var value: Success? { try? get() }
+}
+
+extension WebSocketFrameDecoder {
+    /// Decodes `bytes` and returns the events, recording an issue if the decoder reports a
+    /// violation: for tests of input that must be fine.
+    mutating func events(_ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) -> [WebSocketFrameEvent] {
+        let result = decode(bytes)
+        #expect(result.error == nil, sourceLocation: sourceLocation)
+        return result.events
+    }
 }

@@ -12,7 +12,8 @@
 /// at once and not returned; a close from the server is answered, the socket is closed and
 /// the call throws ``WebSocketClientError/closed(code:reason:)``. Server frames are decoded
 /// with ``WebSocketFrameDecoder`` in client mode, so a masked or malformed server frame makes
-/// the client send a close and throw ``WebSocketClientError/protocolError(_:)``.
+/// the client send a close and throw ``WebSocketClientError/protocolError(_:)`` (once the
+/// messages that arrived before the bad frame have been received).
 public final class WebSocketClient {
     /// Largest handshake response head accepted.
     private static let maxResponseHead = 16 * 1024
@@ -27,6 +28,8 @@ public final class WebSocketClient {
     private let writeTimeout: Duration
     private var closeSent = false
     private var closeReceived: (code: UInt16?, reason: String)?
+    /// A violation in the server's frames; thrown once the events decoded before it are read.
+    private var protocolFailure: WebSocketProtocolError?
 
     /// The headers of the server's 101 response, in order.
     public private(set) var handshakeResponseHeaders: [(String, String)] = []
@@ -87,10 +90,7 @@ public final class WebSocketClient {
         }
         handshakeResponseHeaders = head.headers
         if end < received.count {
-            let result = received.withUnsafeBytes { raw in
-                Result { () throws(WebSocketClientError) in try decodeIncoming(UnsafeRawBufferPointer(rebasing: raw[end...])) }
-            }
-            try result.get()
+            received.withUnsafeBytes { raw in decodeIncoming(UnsafeRawBufferPointer(rebasing: raw[end...])) }
         }
     }
 
@@ -145,6 +145,7 @@ public final class WebSocketClient {
 
     private func ensureOpen() throws(WebSocketClientError) {
         if let closeReceived { throw .closed(code: closeReceived.code, reason: closeReceived.reason) }
+        if let protocolFailure { throw .protocolError("\(protocolFailure.code.rawValue): \(protocolFailure.reason)") }
         if !socket.isOpen { throw .connectionLost }
         if closeSent { throw .unexpected("send after close") }
     }
@@ -185,6 +186,7 @@ public final class WebSocketClient {
                 }
             }
             if let closeReceived { throw .closed(code: closeReceived.code, reason: closeReceived.reason) }
+            if let protocolFailure { throw .protocolError("\(protocolFailure.code.rawValue): \(protocolFailure.reason)") }
             guard socket.isOpen else { throw .connectionLost }
             let n = try readSome(deadline: deadline)
             if n < 0 { return nil }
@@ -192,10 +194,7 @@ public final class WebSocketClient {
                 socket.close()
                 throw .connectionLost
             }
-            let result = readBuffer.withUnsafeBytes { raw in
-                Result { () throws(WebSocketClientError) in try decodeIncoming(UnsafeRawBufferPointer(rebasing: raw[..<n])) }
-            }
-            try result.get()
+            readBuffer.withUnsafeBytes { raw in decodeIncoming(UnsafeRawBufferPointer(rebasing: raw[..<n])) }
         }
     }
 
@@ -256,18 +255,18 @@ public final class WebSocketClient {
         return try result.get() ?? -1
     }
 
-    /// Decodes server bytes into `pending`; on a protocol violation sends a close with its code.
-    private func decodeIncoming(_ bytes: UnsafeRawBufferPointer) throws(WebSocketClientError) {
-        do {
-            pending += try decoder.decode(bytes)
-        } catch {
-            if !closeSent {
-                closeSent = true
-                try? sendFrame(.close, WebSocketFrameEncoder.closePayload(code: error.code.rawValue, reason: error.reason))
-            }
-            socket.close()
-            throw .protocolError("\(error.code.rawValue): \(error.reason)")
+    /// Decodes server bytes into `pending`. On a protocol violation sends a close with its
+    /// code and closes the socket; the events before it stay readable, then receiving throws.
+    private func decodeIncoming(_ bytes: UnsafeRawBufferPointer) {
+        let result = decoder.decode(bytes)
+        pending += result.events
+        guard let error = result.error else { return }
+        protocolFailure = error
+        if !closeSent {
+            closeSent = true
+            try? sendFrame(.close, WebSocketFrameEncoder.closePayload(code: error.code.rawValue, reason: error.reason))
         }
+        socket.close()
     }
 
     private static func deadline(after seconds: Double) -> ContinuousClock.Instant {
