@@ -41,15 +41,20 @@ public struct ServerConfiguration: Sendable {
         public var name: String
         public var value: String
         public var expected: String
-        public var description: String { "\(name)=\(value) is not valid: expected \(expected)" }
+        /// One line, e.g. `TINA4_PORT=abc is not valid: expected a whole number from 0 to 65535`
+        /// (control characters in the value are shown escaped).
+        public var description: String {
+            let shown = value.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? $0.escaped(asASCII: true) : String($0) }.joined()
+            return "\(name)=\(shown) is not valid: expected \(expected)"
+        }
     }
 
     /// Defaults overridden by `TINA4_HOST`/`HOST`, `TINA4_PORT`/`PORT`, `TINA4_WS_MAX_MESSAGE`,
     /// `TINA4_MAX_BODY` (bytes).
     public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> ServerConfiguration {
         var configuration = ServerConfiguration()
-        if let host = environment["TINA4_HOST"] ?? environment["HOST"], !host.isEmpty {
-            configuration.host = host
+        if let host = [environment["TINA4_HOST"], environment["HOST"]].lazy.compactMap({ $0 }).first(where: { !$0.isEmpty }) {
+            configuration.host = host   // an empty variable counts as unset, as for the port
         }
         if let port = try integer("TINA4_PORT", environment, range: 0...65535) {
             configuration.port = port
