@@ -17,9 +17,15 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes = 8 << 20
     /// Largest HTTP header block; a bigger one answers 431.
     public var maxHeaderBytes = 16 * 1024
-    /// Bytes that may wait in one connection's output queue; past it the client is not reading
-    /// and is disconnected.
+    /// Unwritten bytes one connection may have queued: a send onto a queue already holding more
+    /// means the client is not reading, and it is disconnected. It bounds a backlog (broadcasts to
+    /// a WebSocket that stopped reading), not one item: a response or message bigger than this is
+    /// still delivered to a client that reads it.
     public var maxOutputBytes = 16 << 20
+    /// HTTP backpressure: while more than this waits to be written on a connection, the server
+    /// reads and answers no further (pipelined) requests on it, and resumes once the output has
+    /// drained. So pipelining many large GETs queues about one response at a time.
+    public var outputHighWaterBytes = 1 << 20
     /// After the server sends a WebSocket close frame, how long it waits for the client's.
     public var closeTimeoutMilliseconds: UInt64 = 5_000
     /// How long an idle keep-alive HTTP connection stays open.
