@@ -28,10 +28,18 @@ import Testing
     }()
 
     /// A server whose `public/` holds `big.bin`; keep `site` alive until the server stops.
-    static func startServingBigFile(_ site: TempSite) async throws -> TestServer {
+    static func startServingBigFile(
+        _ site: TempSite, keepAliveMilliseconds: UInt64 = 30_000, maxOutputBytes: Int = ServerConfiguration().maxOutputBytes
+    ) async throws -> TestServer {
         site.write("big.bin", fileBytes)
         let root = site.root
-        return try await MainActor.run { try TestServer(configure: { $0.publicDirectory = root }) { _, _ in } }
+        return try await MainActor.run {
+            try TestServer(configure: {
+                $0.publicDirectory = root
+                $0.keepAliveTimeoutMilliseconds = keepAliveMilliseconds
+                $0.maxOutputBytes = maxOutputBytes
+            }) { _, _ in }
+        }
     }
 
     @Test func aStaticFileOverTheOutputCapArrivesWholeAndByteExact() async throws {
@@ -54,7 +62,8 @@ import Testing
 
     @Test func pipelinedBigGetsAreAllDeliveredAndQueuedOneAtATime() async throws {
         let site = TempSite()
-        let server = try await Self.startServingBigFile(site)
+        // A backlog cap far above 60 MB, so only backpressure can keep the queue at one response.
+        let server = try await Self.startServingBigFile(site, maxOutputBytes: 1 << 30)
         let port = await server.port
         let get = "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n"
         let responses = try await offMain { () -> [WireResponse] in
@@ -74,6 +83,30 @@ import Testing
         let oneResponse = (responses.first?.headBytes ?? 0) + Self.fileSize
         #expect(peak >= Self.fileSize, "the measurement saw a response queued")
         #expect(peak <= highWater + oneResponse, "at most one response beyond the high-water mark was queued")
+        await server.stop()
+        withExtendedLifetime(site) {}
+    }
+
+    @Test func aClientThatReadsNothingOfAPendingResponseIsDisconnectedAfterTheTimeout() async throws {
+        let site = TempSite()
+        let server = try await Self.startServingBigFile(site, keepAliveMilliseconds: 200)
+        let port = await server.port
+        let connection = try await offMain { () -> Int32 in
+            let fd = try RawConnection.connectedSocket(port: port)
+            let request = Array("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+            guard request.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == request.count else { throw TestFailure("write") }
+            // Read the first bytes (so the response is under way), then stop reading: 20 MB is
+            // more than the socket buffers hold, so the server is left with output pending.
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            var first = [UInt8](repeating: 0, count: 16)
+            guard poll(&poller, 1, 5000) == 1, read(fd, &first, first.count) > 0 else { throw TestFailure("no response") }
+            return fd
+        }
+        defer { close(connection) }
+        let openWhileSending = await server.server.openConnectionCount
+        let open = await server.waitForOpenConnections(atMost: 0, timeout: 10)
+        #expect(openWhileSending == 1)
+        #expect(open == 0, "a response nobody reads does not hold the connection forever")
         await server.stop()
         withExtendedLifetime(site) {}
     }

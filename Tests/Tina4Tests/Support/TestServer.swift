@@ -52,7 +52,12 @@ final class RawConnection {
     private(set) var fd: Int32
 
     init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        fd = try Self.connectedSocket(port: port)
+    }
+
+    /// A blocking TCP socket connected to 127.0.0.1:`port`; the caller closes it.
+    static func connectedSocket(port: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
@@ -60,7 +65,11 @@ final class RawConnection {
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard result == 0 else { throw TestFailure("connect failed: errno \(errno)") }
+        guard result == 0 else {
+            close(fd)
+            throw TestFailure("connect failed: errno \(errno)")
+        }
+        return fd
     }
 
     deinit { if fd >= 0 { close(fd) } }
