@@ -11,32 +11,18 @@ enum ServeCommand {
             printError("unexpected argument '\(positional[0])'")
             return 2
         }
-        var configuration: ServerConfiguration
+        let configuration: ServerConfiguration
         do {
-            try Environment.loadDotEnv()
-            configuration = try ServerConfiguration.fromEnvironment(Environment.current)
+            let environment = try Environment.loadDotEnv()
+            let settings = try settings(options: options, environment: environment)
+            configuration = settings.configuration
+            Log.shared.minimum = settings.logLevel
+        } catch let failure as Failure {
+            printError(failure.message)
+            return failure.exitCode
         } catch {
-            printError("\(error)")
+            printError("\(error)")   // a .env syntax error: path:line: reason
             return 1
-        }
-        if let host = options["host"] { configuration.host = host }
-        if let portText = options["port"] {
-            guard let port = Int(portText), (0...65535).contains(port) else {
-                printError("--port must be a whole number from 0 to 65535, not '\(portText)'")
-                return 2
-            }
-            configuration.port = port
-        }
-        if let level = Environment.current["TINA4_LOG_LEVEL"] {
-            switch level.lowercased() {
-            case "debug": Log.shared.minimum = .debug
-            case "info": Log.shared.minimum = .info
-            case "warn", "warning": Log.shared.minimum = .warn
-            case "error": Log.shared.minimum = .error
-            default:
-                printError("TINA4_LOG_LEVEL=\(level) is not valid: expected debug, info, warn or error")
-                return 1
-            }
         }
 
         Demos.registerAll()
@@ -77,5 +63,49 @@ enum ServeCommand {
         server.runForever()
         signals.forEach { $0.cancel() }
         return 0
+    }
+
+    /// A setting that cannot be used: one line for standard error and the exit code (2 for a bad
+    /// command line, 1 for a bad environment).
+    struct Failure: Error, Equatable {
+        var message: String
+        var exitCode: Int32
+    }
+
+    /// The server configuration and log level from `--host`/`--port` options, then the
+    /// environment (`TINA4_HOST`, then `HOST`; `TINA4_PORT`, then `PORT`; `TINA4_WS_MAX_MESSAGE`,
+    /// `TINA4_MAX_BODY`, `TINA4_LOG_LEVEL`), then the defaults. Pure, for tests.
+    ///
+    /// ```swift
+    /// try ServeCommand.settings(options: ["port": "8080"], environment: ["TINA4_PORT": "9000"]).configuration.port   // 8080
+    /// ```
+    nonisolated static func settings(options: [String: String], environment: [String: String]) throws(Failure)
+        -> (configuration: ServerConfiguration, logLevel: Log.Level)
+    {
+        var configuration: ServerConfiguration
+        do {
+            configuration = try ServerConfiguration.fromEnvironment(environment)
+        } catch {
+            throw Failure(message: error.description, exitCode: 1)
+        }
+        if let host = options["host"] { configuration.host = host }
+        if let portText = options["port"] {
+            guard let port = Int(portText), (0...65535).contains(port) else {
+                throw Failure(message: "--port must be a whole number from 0 to 65535, not '\(portText)'", exitCode: 2)
+            }
+            configuration.port = port
+        }
+        var logLevel = Log.Level.info
+        if let level = environment["TINA4_LOG_LEVEL"], !level.isEmpty {
+            switch level.lowercased() {
+            case "debug": logLevel = .debug
+            case "info": logLevel = .info
+            case "warn", "warning": logLevel = .warn
+            case "error": logLevel = .error
+            default:
+                throw Failure(message: "TINA4_LOG_LEVEL=\(level) is not valid: expected debug, info, warn or error", exitCode: 1)
+            }
+        }
+        return (configuration, logLevel)
     }
 }

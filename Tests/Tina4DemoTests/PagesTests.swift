@@ -104,8 +104,12 @@ extension DemoTests {
         @Test func templateSyntaxErrorIsAnHTMLPageNamingFileLineAndColumn() async throws {
             let templates = TempDirectory()
             templates.write("chat.html", "{% extends \"base.html\" %}\n{% block title %}Chat{% endblock %}\n{% block content %}\n  <p>{{ room|uper }}</p>\n{% endblock %}\n")
+            let lines = LogLines()
+            await MainActor.run { Log.shared.sink = lines.log().sink }   // render errors go to the application log
+            defer { Task { @MainActor in Log.shared.sink = nil } }
             try await withDemoServer(templateDirectory: templates.path) { server in
                 let page = try await request(server, "GET", "/chat/general")
+                #expect(lines.all.contains { $0.contains("ERROR [frond] chat.html:4:14: unknown filter 'uper'") }, "\(lines.all)")
                 #expect(page.status == 500)
                 #expect(page.header("Content-Type") == "text/html; charset=utf-8")
                 #expect(page.body.contains("<title>Template error</title>"))
@@ -116,19 +120,6 @@ extension DemoTests {
             }
         }
     }
-}
-
-/// The WebSocket route patterns in `Router.routes`, read by reflection (the table has no listing API).
-@MainActor func registeredWebSocketRoutes() -> [String] {
-    var routes: [String] = []
-    for child in Mirror(reflecting: Router.routes).children {
-        if let literal = child.value as? [String: RouteTable.WebSocketRoute] {
-            routes += literal.values.map(\.pattern.description)
-        } else if let patterned = child.value as? [RouteTable.WebSocketRoute] {
-            routes += patterned.map(\.pattern.description)
-        }
-    }
-    return routes
 }
 
 extension String {

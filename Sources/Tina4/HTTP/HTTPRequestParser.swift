@@ -42,6 +42,18 @@ public struct HTTPRequestParser: Sendable {
     private var body: [UInt8] = []
     private var failure: HTTPParseError?
 
+    /// The head of the request being read: set as soon as its head parses (also when validating
+    /// it then fails, e.g. a `Content-Length` over the limit), cleared when the request is
+    /// returned. After an error it tells the server how the client wants the answer (`Accept`);
+    /// nil when the error is in the head itself.
+    ///
+    /// ```swift
+    /// } catch {
+    ///     let json = parser.currentHead?.headers["Accept"]?.contains("json") ?? false
+    /// }
+    /// ```
+    public private(set) var currentHead: HTTPRequestHead?
+
     /// A parser enforcing `limits`.
     ///
     /// ```swift
@@ -101,6 +113,7 @@ public struct HTTPRequestParser: Sendable {
         let remaining = buffer.takeAll()
         scanner = HTTPHeadScanner()
         pending = nil
+        currentHead = nil
         chunked = HTTPChunkedDecoder()
         body = []
         return remaining
@@ -128,6 +141,7 @@ public struct HTTPRequestParser: Sendable {
             try HTTPHeadParser.parse(UnsafeBufferPointer(rebasing: bytes[range]), maxHeaderCount: limits.maxHeaderCount)
         }
         var head = parsed.head
+        currentHead = head
         let outcome = try HTTPHeadValidation.validate(&head, authority: parsed.authority, maxBodyBytes: limits.maxBodyBytes)
         buffer.consume(range.upperBound)
         self.scanner = HTTPHeadScanner()
@@ -151,6 +165,7 @@ public struct HTTPRequestParser: Sendable {
         }
         if complete {
             pending = nil
+            currentHead = nil
             chunked = HTTPChunkedDecoder()
             let parsed = ParsedRequest(head: request.head, body: body)
             body = []

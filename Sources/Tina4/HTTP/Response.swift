@@ -102,16 +102,41 @@ extension Response {
         return Response().html(page, status: status)
     }
 
-    /// The status line, headers and (unless `omitBody`) the body, ready to write.
-    /// Adds `Content-Length`, `Date`, `Server` and, when `close`, `Connection: close`.
-    func serialized(omitBody: Bool, close: Bool, date: String) -> [UInt8] {
+    /// What the `Connection` header says about the connection after a response.
+    enum Persistence {
+        /// HTTP/1.1 keeps the connection by default: nothing to say.
+        case persistent
+        /// An HTTP/1.0 client that asked for `keep-alive` must be told it was granted.
+        case keepAlive
+        case close
+    }
+
+    /// Whether the body goes on the wire: never for HEAD (`omitBody`), 1xx, 204 or 304.
+    func sendsBody(omitBody: Bool) -> Bool {
+        !omitBody && !(status < 200 || status == 204 || status == 304)
+    }
+
+    /// The status line and headers, ready to write; the body (when ``sendsBody(omitBody:)``)
+    /// follows as it is. Adds `Content-Length`, `Date`, `Server` and the `Connection` header for
+    /// `persistence`; the handler's own `Connection` options (e.g. `Upgrade`) are kept, but
+    /// `close` and `keep-alive` are the server's to decide.
+    func serializedHead(persistence: Persistence, date: String) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(160 + (omitBody ? 0 : body.count))
+        out.reserveCapacity(192)
         out.append(contentsOf: "HTTP/1.1 \(status) \(HTTPStatus.reasonPhrase(status))\r\n".utf8)
         var hasContentLength = false
+        var connectionOptions: [String] = []
         for (name, value) in headers {
-            if name.lowercased() == "content-length" { hasContentLength = true }
-            if name.lowercased() == "connection" { continue }
+            let lowered = name.lowercased()
+            if lowered == "content-length" { hasContentLength = true }
+            if lowered == "connection" {
+                for option in value.split(separator: ",") {
+                    let trimmed = option.trimmingCharacters(in: " \t")
+                    let token = trimmed.lowercased()
+                    if !trimmed.isEmpty && token != "close" && token != "keep-alive" { connectionOptions.append(trimmed) }
+                }
+                continue
+            }
             out.append(contentsOf: name.utf8)
             out.append(contentsOf: ": ".utf8)
             out.append(contentsOf: value.utf8)
@@ -123,9 +148,22 @@ extension Response {
         }
         if headers["Date"] == nil { out.append(contentsOf: "Date: \(date)\r\n".utf8) }
         if headers["Server"] == nil { out.append(contentsOf: "Server: Tina4 Swift\r\n".utf8) }
-        if close { out.append(contentsOf: "Connection: close\r\n".utf8) }
+        switch persistence {
+        case .persistent: break
+        case .keepAlive: connectionOptions.append("keep-alive")
+        case .close: connectionOptions.append("close")
+        }
+        if !connectionOptions.isEmpty {
+            out.append(contentsOf: "Connection: \(connectionOptions.joined(separator: ", "))\r\n".utf8)
+        }
         out.append(contentsOf: "\r\n".utf8)
-        if !omitBody && !bodyless { out.append(contentsOf: body) }
+        return out
+    }
+
+    /// The head and (when it is sent) the body in one array.
+    func serialized(omitBody: Bool, persistence: Persistence, date: String) -> [UInt8] {
+        var out = serializedHead(persistence: persistence, date: date)
+        if sendsBody(omitBody: omitBody) { out.append(contentsOf: body) }
         return out
     }
 }

@@ -23,6 +23,17 @@ public struct RoutePattern: Sendable, Equatable, CustomStringConvertible {
     /// True when the pattern has no parameters.
     public var isLiteral: Bool { segments.allSatisfy { if case .literal = $0 { true } else { false } } }
 
+    /// The literal segments, for a pattern without parameters (nil otherwise). A request matches
+    /// a literal route when its decoded segments equal these one for one.
+    var literalSegments: [String]? {
+        var literals: [String] = []
+        for segment in segments {
+            guard case .literal(let literal) = segment else { return nil }
+            literals.append(literal)
+        }
+        return literals
+    }
+
     /// A route pattern that cannot be compiled.
     public struct Invalid: Error, Sendable, CustomStringConvertible {
         public var pattern: String

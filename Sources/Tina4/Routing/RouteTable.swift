@@ -5,10 +5,23 @@ public typealias AsyncHTTPHandler = @MainActor (Request, Response) async throws 
 /// A WebSocket handler: called with `.open`, each `.message`, then `.close`.
 public typealias WebSocketHandler = @MainActor (WebSocketConnection, WebSocketEvent, WebSocketData) throws -> Void
 
-/// The HTTP and WebSocket routes of an application.
+/// The HTTP and WebSocket routes of an application, and the hub of its open WebSockets.
 ///
-/// Literal paths are found by a dictionary lookup; patterned paths are tried in the order they
-/// were added. A trailing slash does not matter (`/chat/` is `/chat`).
+/// Literal paths are found by a dictionary lookup on their segments; patterned paths are tried in
+/// the order they were added. A trailing slash does not matter (`/chat/` is `/chat`). Requests
+/// are matched segment by segment after decoding each one, so `/api%2Fws-token` (one segment
+/// `api/ws-token`) never matches the route `/api/ws-token`.
+///
+/// Every ``Server`` serving a table uses the table's ``hub``: a push from one of its HTTP routes
+/// reaches the WebSockets of those servers. ``Router`` is the process's default table.
+/// ```swift
+/// let routes = RouteTable()
+/// routes.websocket("/ws/feed") { _, _, _ in }
+/// routes.post("/feed") { request, response in
+///     response.json(["delivered": routes.pushToWebSocket("/ws/feed", request.bodyText ?? "")])
+/// }
+/// let server = Server(routes: routes)
+/// ```
 @MainActor
 public final class RouteTable {
     enum Handler {
@@ -27,19 +40,23 @@ public final class RouteTable {
         let handler: WebSocketHandler
     }
 
-    private var literalHTTP: [String: [HTTPRoute]] = [:]    // by normalised path
+    private var literalHTTP: [[String]: [HTTPRoute]] = [:]    // by literal segments
     private var patternedHTTP: [HTTPRoute] = []
-    private var literalWebSocket: [String: WebSocketRoute] = [:]
+    private var literalWebSocket: [[String]: WebSocketRoute] = [:]
     private var patternedWebSocket: [WebSocketRoute] = []
+
+    /// The open WebSockets of every server serving this table, grouped by canonical path: where
+    /// ``pushToWebSocket(_:_:)`` and `connection.broadcast` fan out.
+    public let hub = WebSocketHub()
 
     public init() {}
 
     func addHTTP(_ method: String, _ path: String, _ handler: Handler) {
         let pattern = RouteTable.compile(path)
         let route = HTTPRoute(method: method.uppercased(), pattern: pattern, handler: handler)
-        if pattern.isLiteral {
-            literalHTTP[pattern.description, default: []].removeAll { $0.method == route.method }
-            literalHTTP[pattern.description, default: []].append(route)
+        if let literal = pattern.literalSegments {
+            literalHTTP[literal, default: []].removeAll { $0.method == route.method }
+            literalHTTP[literal, default: []].append(route)
         } else {
             patternedHTTP.removeAll { $0.method == route.method && $0.pattern == pattern }
             patternedHTTP.append(route)
@@ -49,8 +66,8 @@ public final class RouteTable {
     func addWebSocket(_ path: String, _ handler: @escaping WebSocketHandler) {
         let pattern = RouteTable.compile(path)
         let route = WebSocketRoute(pattern: pattern, handler: handler)
-        if pattern.isLiteral {
-            literalWebSocket[pattern.description] = route
+        if let literal = pattern.literalSegments {
+            literalWebSocket[literal] = route
         } else {
             patternedWebSocket.removeAll { $0.pattern == pattern }
             patternedWebSocket.append(route)
@@ -77,7 +94,7 @@ public final class RouteTable {
     /// Finds the handler for `method` on decoded `segments`. HEAD falls back to GET.
     func matchHTTP(method: String, segments: [String]) -> HTTPMatch {
         var candidates: [(HTTPRoute, [String: String])] = []
-        if let routes = literalHTTP["/" + segments.joined(separator: "/")] {
+        if let routes = literalHTTP[segments] {
             candidates = routes.map { ($0, [:]) }
         }
         for route in patternedHTTP {
@@ -95,9 +112,12 @@ public final class RouteTable {
         return .methodNotAllowed(allowed: allowed.sorted())
     }
 
+    /// A WebSocket route that matched: its handler, its pattern as written, its path parameters.
+    typealias WebSocketMatch = (handler: WebSocketHandler, route: String, params: [String: String])
+
     /// Finds the WebSocket handler for decoded `segments`.
-    func matchWebSocket(segments: [String]) -> (handler: WebSocketHandler, route: String, params: [String: String])? {
-        if let route = literalWebSocket["/" + segments.joined(separator: "/")] {
+    func matchWebSocket(segments: [String]) -> WebSocketMatch? {
+        if let route = literalWebSocket[segments] {
             return (route.handler, route.pattern.description, [:])
         }
         for route in patternedWebSocket {
@@ -118,4 +138,24 @@ extension RouteTable {
     public func post(_ path: String, _ handler: @escaping AsyncHTTPHandler) { addHTTP("POST", path, .async(handler)) }
     /// Adds a WebSocket route to this table.
     public func websocket(_ path: String, _ handler: @escaping WebSocketHandler) { addWebSocket(path, handler) }
+
+    /// The patterns of the WebSocket routes, sorted: `["/ws/chat/{room}", "/ws/echo"]`.
+    public var webSocketPatterns: [String] {
+        (literalWebSocket.values.map(\.pattern.description) + patternedWebSocket.map(\.pattern.description)).sorted()
+    }
+
+    /// Sends `message` to every open WebSocket of this table's servers connected to `path`;
+    /// returns how many. `path` is compared in its ``CanonicalPath`` form, so
+    /// `"/ws/chat/my room"` and `"/ws/chat/my%20room"` reach the same room; to put a `/` inside
+    /// a segment, encode it: `"/ws/files/" + PercentEncoding.encode("a/b")`.
+    @discardableResult
+    public func pushToWebSocket(_ path: String, _ message: String) -> Int {
+        hub.broadcast(text: message, toPath: CanonicalPath.of(path))
+    }
+
+    /// Sends a JSON value as text to every open WebSocket connected to `path`; returns how many.
+    @discardableResult
+    public func pushToWebSocket(_ path: String, _ message: JSON) -> Int {
+        pushToWebSocket(path, message.serialized())
+    }
 }

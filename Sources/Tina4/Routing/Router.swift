@@ -15,10 +15,10 @@
 /// ```
 @MainActor
 public enum Router {
-    /// The routes `tina4 serve` answers with.
+    /// The routes `tina4 serve` answers with (a ``Server`` serves these unless given others).
     public static let routes = RouteTable()
-    /// The open WebSocket connections of this process.
-    public static let hub = WebSocketHub()
+    /// The open WebSockets of every server serving ``routes``: `Router.routes.hub`.
+    public static var hub: WebSocketHub { routes.hub }
 
     public static func get(_ path: String, _ handler: @escaping HTTPHandler) { routes.addHTTP("GET", path, .sync(handler)) }
     public static func post(_ path: String, _ handler: @escaping HTTPHandler) { routes.addHTTP("POST", path, .sync(handler)) }
@@ -37,21 +37,25 @@ public enum Router {
         routes.addWebSocket(path, handler)
     }
 
-    /// Sends `message` to every open WebSocket connected to exactly `path`; returns how many.
+    /// Sends `message` to every open WebSocket connected to exactly `path` on the servers
+    /// serving ``routes`` (``hub``); returns how many. A server given a ``RouteTable`` of its own
+    /// pushes with that table's ``RouteTable/pushToWebSocket(_:_:)``.
+    ///
+    /// `path` is compared in its ``CanonicalPath`` form, the form of `connection.path`: segments
+    /// are percent-decoded, so `"/ws/chat/my room"` and `"/ws/chat/my%20room"` reach the same
+    /// room. A `/` inside a segment must be encoded (`PercentEncoding.encode(room)`).
+    /// ```swift
+    /// let delivered = Router.pushToWebSocket("/ws/notifications/\(userID)", #"{"type":"notification"}"#)
+    /// ```
     @discardableResult
     public static func pushToWebSocket(_ path: String, _ message: String) -> Int {
-        hub.broadcast(text: message, toPath: normalise(path))
+        routes.pushToWebSocket(path, message)
     }
 
     /// Sends a JSON value to every open WebSocket connected to exactly `path`; returns how many.
     @discardableResult
     public static func pushToWebSocket(_ path: String, _ message: JSON) -> Int {
-        pushToWebSocket(path, message.serialized())
-    }
-
-    /// Connection paths are stored as `/seg/seg` (no trailing or doubled slashes).
-    static func normalise(_ path: String) -> String {
-        "/" + path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
+        routes.pushToWebSocket(path, message)
     }
 }
 

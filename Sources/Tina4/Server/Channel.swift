@@ -11,14 +11,27 @@ protocol ChannelSession: AnyObject {
     func inputEnded()
     /// The channel is closed (called exactly once); release everything.
     func channelClosed()
+    /// Everything queued has been handed to the kernel, after ``Channel/notifyWhenDrained()``.
+    func outputDrained()
+}
+
+extension ChannelSession {
+    func outputDrained() {}
 }
 
 /// One accepted TCP connection: its fd, its output queue, and the session speaking on it.
 ///
 /// Reads go through the loop's shared buffer straight into the session's parser; writes are
-/// queued and flushed once per loop turn with `writev`. Output is capped: a client that stops
-/// reading while messages pile up past ``ServerConfiguration/maxOutputBytes`` is disconnected, so
-/// it cannot make the server hold unbounded memory or slow anyone else.
+/// queued and flushed once per loop turn with `writev`.
+///
+/// Two mechanisms bound what a connection can make the server hold:
+/// - The *backlog* cap: a send onto a queue that already holds more than
+///   ``ServerConfiguration/maxOutputBytes`` unwritten bytes means the client is not reading, and
+///   it is disconnected (so a queue peaks at the cap plus one item). One big item on a moving
+///   queue is fine: a 20 MB file is a response the server chose to produce, not a backlog.
+/// - Backpressure, for sessions that produce output in answer to input (HTTP): the session
+///   checks ``pendingOutputBytes``, pauses reading, and asks ``notifyWhenDrained()`` to be told
+///   when the queue is empty again.
 @MainActor
 final class Channel: EventLoopHandler {
     let fd: Int32
@@ -37,9 +50,15 @@ final class Channel: EventLoopHandler {
     private var closeAfterFlush = false
     private var draining = false
     private var lingerTimer: TimerQueue.Token?
+    /// The session asked to hear when the queue is empty.
+    private var drainWanted = false
 
     /// Bytes queued and not yet written.
     var pendingOutputBytes: Int { output.byteCount }
+    /// The most bytes ever queued at once on this channel (for tests and diagnostics).
+    private(set) var peakPendingOutputBytes = 0
+    /// Bytes written to the socket so far (lets a session tell a slow reader from a stalled one).
+    private(set) var bytesWritten = 0
 
     init(fd: Int32, server: Server) {
         self.fd = fd
@@ -54,6 +73,13 @@ final class Channel: EventLoopHandler {
 
     func handleEvents(_ events: UInt32) {
         if events & UInt32(CSHIM_EPOLLOUT) != 0 { flush() }
+        if events & UInt32(CSHIM_EPOLLHUP | CSHIM_EPOLLERR) != 0 && (readingPaused || inputFinished) {
+            // epoll reports hang-up and error even with no interest, level-triggered: while we are
+            // not reading, this would fire every turn. The peer is gone (reset or fully closed).
+            if !isClosed { server.log.debug("[server] \(logName): peer reset or hung up while not reading, closing") }
+            closeNow()
+            return
+        }
         if events & UInt32(CSHIM_EPOLLIN | CSHIM_EPOLLRDHUP | CSHIM_EPOLLHUP | CSHIM_EPOLLERR) != 0 { readAvailable() }
     }
 
@@ -107,18 +133,29 @@ final class Channel: EventLoopHandler {
 
     // MARK: Output
 
-    /// Queues bytes; they are written at the end of the loop turn.
+    /// Queues bytes; they are written at the end of the loop turn. When more than
+    /// ``ServerConfiguration/maxOutputBytes`` is already waiting, the client is not reading: the
+    /// channel is marked and closed at flush time (not in the middle of someone's broadcast).
     func send(_ bytes: OutgoingBytes) {
         guard !isClosed, !closeAfterFlush, !overflowed else { return }
-        if output.byteCount + bytes.count > server.configuration.maxOutputBytes {
-            overflowed = true   // closed at flush time, not in the middle of someone's broadcast
+        if output.byteCount > server.configuration.maxOutputBytes {
+            overflowed = true
         } else {
             output.append(bytes)
+            if output.byteCount > peakPendingOutputBytes { peakPendingOutputBytes = output.byteCount }
         }
         requestFlush()
     }
 
     func send(_ bytes: [UInt8]) { send(OutgoingBytes(bytes)) }
+
+    /// Calls the session's ``ChannelSession/outputDrained()`` once the queue is empty (at the end
+    /// of this turn if it already is).
+    func notifyWhenDrained() {
+        guard !isClosed else { return }
+        drainWanted = true
+        requestFlush()
+    }
 
     private func requestFlush() {
         guard !flushRequested else { return }
@@ -135,13 +172,21 @@ final class Channel: EventLoopHandler {
             closeNow()
             return
         }
-        switch output.write(to: fd, vectors: EventLoop.shared.writeVectors) {
+        let queued = output.byteCount
+        let result = output.write(to: fd, vectors: EventLoop.shared.writeVectors)
+        bytesWritten += queued - output.byteCount
+        switch result {
         case .drained:
             if watchingWrites {
                 watchingWrites = false
                 updateInterest()
             }
-            if closeAfterFlush { startLingeringClose() }
+            if closeAfterFlush {
+                startLingeringClose()
+            } else if drainWanted {
+                drainWanted = false
+                session?.outputDrained()   // last: the session may queue more and ask again
+            }
         case .blocked:
             if !watchingWrites {
                 watchingWrites = true

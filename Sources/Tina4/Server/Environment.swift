@@ -22,18 +22,24 @@ public enum Environment {
     }
 
     /// A `.env` line that cannot be read.
-    public struct SyntaxError: Error, Sendable, CustomStringConvertible {
+    public struct SyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
         public var path: String
         public var line: Int
         public var message: String
         public var description: String { "\(path):\(line): \(message)" }
     }
 
-    /// Reads `KEY=value` lines from `path` into the environment, without overriding variables
-    /// already set. Missing file: nothing happens. Returns the variables the file defines.
+    /// Reads `KEY=value` lines from `path` into the process environment, without overriding
+    /// variables already set (see ``resolve(process:dotEnv:path:)``), and returns the environment
+    /// as it now is. Missing file: nothing is read.
+    ///
+    /// ```swift
+    /// let environment = try Environment.loadDotEnv()   // the process environment plus ./.env
+    /// ```
     @discardableResult
     public static func loadDotEnv(path: String = ".env") throws(SyntaxError) -> [String: String] {
-        guard let file = fopen(path, "r") else { return [:] }
+        let process = current
+        guard let file = fopen(path, "r") else { return process }
         defer { fclose(file) }
         var text: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
@@ -43,9 +49,19 @@ public enum Environment {
             text.append(contentsOf: chunk[0..<count])
             if text.count > 1 << 20 { throw SyntaxError(path: path, line: 0, message: "file larger than 1 MiB") }
         }
-        let values = try parseDotEnv(String(decoding: text, as: UTF8.self), path: path)
-        for (key, value) in values { setenv(key, value, 0) }
-        return values
+        let resolved = try resolve(process: process, dotEnv: String(decoding: text, as: UTF8.self), path: path)
+        for (key, value) in resolved where process[key] == nil { setenv(key, value, 0) }
+        return resolved
+    }
+
+    /// The environment a program sees when `.env` text is loaded over `process`: every process
+    /// variable, plus the file's variables the process does not set (real variables win).
+    ///
+    /// ```swift
+    /// try Environment.resolve(process: ["PORT": "80"], dotEnv: "PORT=1\nHOST=a\n")   // ["PORT": "80", "HOST": "a"]
+    /// ```
+    public static func resolve(process: [String: String], dotEnv text: String, path: String = ".env") throws(SyntaxError) -> [String: String] {
+        try parseDotEnv(text, path: path).merging(process) { _, real in real }
     }
 
     /// Parses `.env` text: `KEY=value`, optional `export `, `#` comments, 'single' (literal) or

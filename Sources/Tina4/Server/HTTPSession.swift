@@ -1,20 +1,28 @@
 /// Speaks HTTP/1.1 on a channel: parses requests, runs route handlers, writes responses in order,
 /// and hands the socket to a ``WebSocketSession`` when a request upgrades.
 ///
-/// One request is handled at a time; pipelined requests wait in the parser, and reading pauses
-/// while an async handler runs, so a client cannot queue unbounded work.
+/// One request is handled at a time; pipelined requests wait in the parser. Reading pauses while
+/// an async handler runs, and while more than ``ServerConfiguration/outputHighWaterBytes`` of
+/// responses wait to be written (resuming when the channel reports the output drained), so a
+/// client can queue neither unbounded work nor unbounded output.
 @MainActor
 final class HTTPSession: ChannelSession {
     private weak var channel: Channel?
     private unowned let server: Server
     private var parser: HTTPRequestParser
+    /// An async handler is running: its response goes out before the next request is read.
     private var handlerRunning = false
+    /// Output is over the high-water mark: nothing more is dispatched until it drains.
+    private var waitingForOutput = false
     private var finished = false
     private var clientFinishedSending = false
-    /// When the connection expires: idle keep-alive, or a request that is taking too long to arrive.
+    /// When the connection expires: idle keep-alive, a request that is taking too long to
+    /// arrive, or a response the client has stopped reading.
     private var deadline: UInt64 = 0
     private var deadlineIsForRequest = false
     private var timer: TimerQueue.Token?
+    /// `channel.bytesWritten` when the output deadline was last moved (progress = still reading).
+    private var writtenAtLastCheck = 0
 
     init(channel: Channel, server: Server) {
         self.channel = channel
@@ -31,13 +39,19 @@ final class HTTPSession: ChannelSession {
         processRequests()
     }
 
-    /// The client half-closed: answer what it sent (an async handler may still be running), then close.
+    /// The client half-closed: answer every complete request it sent (an async handler may still
+    /// be running, output may be waiting), then close.
     func inputEnded() {
         clientFinishedSending = true
-        if !handlerRunning && !finished {
-            finished = true
-            channel?.closeWhenFlushed()
-        }
+        processRequests()
+    }
+
+    /// The responses queued past the high-water mark are written: carry on with the next request.
+    func outputDrained() {
+        guard waitingForOutput, !finished else { return }
+        waitingForOutput = false
+        processRequests()
+        updateReading()
     }
 
     func channelClosed() {
@@ -53,17 +67,28 @@ final class HTTPSession: ChannelSession {
     // MARK: Request loop
 
     private func processRequests() {
-        while !finished && !handlerRunning {
+        while !finished && !handlerRunning && !waitingForOutput {
+            if let channel, channel.pendingOutputBytes > server.configuration.outputHighWaterBytes {
+                waitForOutput(channel)
+                return
+            }
             let event: HTTPParseEvent?
             do {
                 event = try parser.next()
             } catch {
                 server.log.info("[http] \(channel?.logName ?? "-"): \(error.status) \(error.reason)")
-                finish(with: Response.error(error.status, error.reason, json: false), omitBody: false)
+                let head = parser.currentHead
+                finish(with: Response.error(error.status, error.reason, json: head.map(wantsJSON) ?? false),
+                       omitBody: head?.method == "HEAD")
                 return
             }
             guard let event else {
-                setDeadline(forRequest: parser.bufferedByteCount > 0)
+                if clientFinishedSending {
+                    finished = true   // every complete request is answered; nothing more will come
+                    channel?.closeWhenFlushed()
+                } else {
+                    setDeadline(forRequest: parser.bufferedByteCount > 0)
+                }
                 return
             }
             switch event {
@@ -75,14 +100,40 @@ final class HTTPSession: ChannelSession {
         }
     }
 
+    /// Backpressure: stop reading and dispatching until the channel has written what is queued.
+    private func waitForOutput(_ channel: Channel) {
+        waitingForOutput = true
+        writtenAtLastCheck = channel.bytesWritten
+        deadline = EventLoop.now() + server.configuration.keepAliveTimeoutMilliseconds
+        deadlineIsForRequest = false
+        if timer == nil { scheduleTimer() }
+        channel.pauseReading()
+        channel.notifyWhenDrained()
+    }
+
+    /// Reads while nothing holds the session back.
+    private func updateReading() {
+        guard !finished, let channel else { return }
+        if handlerRunning || waitingForOutput {
+            channel.pauseReading()
+        } else {
+            channel.resumeReading()
+        }
+    }
+
     private func handle(_ parsed: ParsedRequest) {
         let head = parsed.head
-        if head.headers.containsToken("websocket", in: "Upgrade") {
-            upgrade(head)
+        guard let segments = decodePathSegments(head.path) else {
+            let response = Response.error(400, "malformed percent-encoding in the path", json: wantsJSON(head))
+            respond(response, to: head, close: true)
             return
         }
-        guard let segments = decodePathSegments(head.path) else {
-            respond(Response.error(400, "malformed percent-encoding in the path", json: false), to: head, close: true)
+        if head.headers.containsToken("websocket", in: "Upgrade") {
+            guard let match = server.routes.matchWebSocket(segments: segments) else {
+                respond(Response.error(404, "no WebSocket route at \(head.path)", json: false), to: head, close: true)
+                return
+            }
+            upgrade(head, segments: segments, match: match, requested: true)
             return
         }
         let path = "/" + segments.joined(separator: "/")
@@ -91,8 +142,7 @@ final class HTTPSession: ChannelSession {
         do {
             body = try Request.decodeBody(parsed.body, contentType: head.headers["Content-Type"])
         } catch {
-            let wantsJSON = Request(method: head.method, path: path, target: head.target, headers: head.headers).wantsJSON
-            respond(Response.error(400, error.message, json: wantsJSON), to: head, close: false)
+            respond(Response.error(400, error.message, json: wantsJSON(head)), to: head, close: false)
             return
         }
 
@@ -103,17 +153,20 @@ final class HTTPSession: ChannelSession {
                 headers: head.headers, body: body, rawBody: parsed.body)
             run(handler, request, head)
         case .methodNotAllowed(let allowed):
-            let request = Request(method: head.method, path: path, target: head.target, headers: head.headers)
-            var response = Response.error(405, "\(head.method) is not allowed on \(path)", json: request.wantsJSON)
+            var response = Response.error(405, "\(head.method) is not allowed on \(path)", json: wantsJSON(head))
             response.headers.set("Allow", allowed.joined(separator: ", "))
             respond(response, to: head, close: false)
         case .notFound:
-            if let file = server.staticFile(method: head.method, rawPath: head.path, headers: head.headers) {
+            if let match = server.routes.matchWebSocket(segments: segments) {
+                // Only a WebSocket route is here: say so (426 Upgrade Required for a plain GET).
+                upgrade(head, segments: segments, match: match, requested: false)
+                return
+            }
+            if let file = server.staticFile(method: head.method, rawPath: head.path, query: head.rawQuery, headers: head.headers) {
                 respond(file, to: head, close: false)
                 return
             }
-            let request = Request(method: head.method, path: path, target: head.target, headers: head.headers)
-            respond(Response.error(404, "nothing is served at \(path)", json: request.wantsJSON), to: head, close: false)
+            respond(Response.error(404, "nothing is served at \(path)", json: wantsJSON(head)), to: head, close: false)
         }
     }
 
@@ -129,7 +182,7 @@ final class HTTPSession: ChannelSession {
             respond(response, to: head, close: false)
         case .async(let handler):
             handlerRunning = true
-            channel?.pauseReading()
+            updateReading()
             Task { @MainActor [weak self] in
                 let response: Response
                 do {
@@ -139,9 +192,9 @@ final class HTTPSession: ChannelSession {
                 }
                 guard let self, !self.finished else { return }
                 self.handlerRunning = false
-                self.respond(response, to: head, close: self.clientFinishedSending)
-                self.channel?.resumeReading()
+                self.respond(response, to: head, close: false)
                 self.processRequests()
+                self.updateReading()
             }
         }
     }
@@ -151,12 +204,20 @@ final class HTTPSession: ChannelSession {
         return Response.error(500, "the handler for \(request.path) failed", json: request.wantsJSON)
     }
 
+    /// Whether the client wants an error as JSON (``Request/wantsJSON``), from the head alone.
+    private func wantsJSON(_ head: HTTPRequestHead) -> Bool {
+        let path = decodePathSegments(head.path).map { "/" + $0.joined(separator: "/") } ?? head.path
+        return Request(method: head.method, path: path, target: head.target, headers: head.headers).wantsJSON
+    }
+
     // MARK: Responses
 
+    /// Writes a response; the connection persists unless `close`, the client's `Connection`
+    /// header, or HTTP/1.0 without `keep-alive` says otherwise.
     private func respond(_ response: Response, to head: HTTPRequestHead, close: Bool) {
         let close = close || !head.keepAlive
-        let bytes = response.serialized(omitBody: head.method == "HEAD", close: close, date: CurrentHTTPDate.value)
-        channel?.send(bytes)
+        let persistence: Response.Persistence = close ? .close : head.version == .http1_0 ? .keepAlive : .persistent
+        send(response, omitBody: head.method == "HEAD", persistence: persistence)
         if close {
             finished = true
             channel?.closeWhenFlushed()
@@ -165,10 +226,22 @@ final class HTTPSession: ChannelSession {
 
     /// Answers and closes: after a parse error the stream cannot be trusted.
     private func finish(with response: Response, omitBody: Bool) {
-        let bytes = response.serialized(omitBody: omitBody, close: true, date: CurrentHTTPDate.value)
-        channel?.send(bytes)
+        send(response, omitBody: omitBody, persistence: .close)
         finished = true
         channel?.closeWhenFlushed()
+    }
+
+    /// Queues the head and body; a large body goes as its own buffer rather than being copied
+    /// behind the head.
+    private func send(_ response: Response, omitBody: Bool, persistence: Response.Persistence) {
+        guard let channel else { return }
+        let date = CurrentHTTPDate.value
+        if response.body.count <= 16 * 1024 {
+            channel.send(response.serialized(omitBody: omitBody, persistence: persistence, date: date))
+        } else {
+            channel.send(response.serializedHead(persistence: persistence, date: date))
+            if response.sendsBody(omitBody: omitBody) { channel.send(response.body) }
+        }
     }
 
     // MARK: Timeouts
@@ -191,13 +264,25 @@ final class HTTPSession: ChannelSession {
     private func timerFired() {
         timer = nil
         guard !finished, let channel, !channel.isClosed else { return }
+        let now = EventLoop.now()
+        let configuration = server.configuration
         if handlerRunning {
-            deadline = EventLoop.now() + server.configuration.keepAliveTimeoutMilliseconds
+            deadline = now + configuration.keepAliveTimeoutMilliseconds
             scheduleTimer()
-        } else if EventLoop.now() < deadline {
+        } else if now < deadline {
             scheduleTimer()
+        } else if waitingForOutput {
+            if channel.bytesWritten != writtenAtLastCheck {   // slow, but reading
+                writtenAtLastCheck = channel.bytesWritten
+                deadline = now + configuration.keepAliveTimeoutMilliseconds
+                scheduleTimer()
+                return
+            }
+            server.log.info("[http] \(channel.logName): client read nothing in \(configuration.keepAliveTimeoutMilliseconds) ms with \(channel.pendingOutputBytes) bytes pending, closing")
+            finished = true
+            channel.closeNow()
         } else if deadlineIsForRequest {
-            server.log.info("[http] \(channel.logName): request not completed in \(server.configuration.requestTimeoutMilliseconds) ms, 408")
+            server.log.info("[http] \(channel.logName): request not completed in \(configuration.requestTimeoutMilliseconds) ms, 408")
             finish(with: Response.error(408, "the request took too long to arrive", json: false), omitBody: false)
         } else {
             finished = true
@@ -207,23 +292,23 @@ final class HTTPSession: ChannelSession {
 
     // MARK: WebSocket upgrade
 
-    private func upgrade(_ head: HTTPRequestHead) {
-        guard let segments = decodePathSegments(head.path),
-              let match = server.routes.matchWebSocket(segments: segments)
-        else {
-            respond(Response.error(404, "no WebSocket route at \(head.path)", json: false), to: head, close: true)
-            return
-        }
+    /// Runs the opening handshake for a request to a WebSocket route: 101 and a
+    /// ``WebSocketSession`` when it is valid. Otherwise the rejection: for an upgrade attempt
+    /// (`requested`) as plain text, closing; for a plain request to a WebSocket-only path as an
+    /// ordinary error page (JSON when asked for) on a connection that stays open.
+    private func upgrade(_ head: HTTPRequestHead, segments: [String], match: RouteTable.WebSocketMatch, requested: Bool) {
         let accept: String
         switch WebSocketHandshake.validate(
             method: head.method, versionMajor: head.version.major, versionMinor: head.version.minor,
             headerValues: { head.headers.values($0) })
         {
         case .failure(let rejection):
-            var response = Response().text(rejection.message + "\n", status: rejection.status)
+            var response = requested
+                ? Response().text(rejection.message + "\n", status: rejection.status)
+                : Response.error(rejection.status, "\(head.path) is a WebSocket endpoint; \(rejection.message)", json: wantsJSON(head))
             for (name, value) in rejection.headers { response.headers.set(name, value) }
             server.log.info("[ws] \(head.path): handshake rejected, \(rejection.status) \(rejection.message)")
-            respond(response, to: head, close: true)
+            respond(response, to: head, close: requested)
             return
         case .success(let value):
             accept = value
@@ -235,7 +320,7 @@ final class HTTPSession: ChannelSession {
         }
         params.merge(match.params) { _, path in path }
         let connection = WebSocketConnection(
-            id: ConnectionID.make(), path: "/" + segments.joined(separator: "/"), params: params,
+            id: ConnectionID.make(), path: CanonicalPath.from(segments: segments), params: params,
             headers: head.headers, hub: server.hub)
         finished = true
         cancelTimer()
@@ -244,6 +329,7 @@ final class HTTPSession: ChannelSession {
             channel: channel, server: server, connection: connection, route: match.route, handler: match.handler)
         channel.session = session
         session.start(leftover: parser.takeRemainingBytes())
+        channel.resumeReading()   // reading may have been paused for an earlier response
     }
 }
 

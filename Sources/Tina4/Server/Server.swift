@@ -3,6 +3,10 @@ import Glibc
 
 /// The HTTP/1.1 + WebSocket server: one listening socket, one event loop, routes from a ``RouteTable``.
 ///
+/// Its WebSockets join the table's hub (``RouteTable/hub``), so pushes and broadcasts from the
+/// routes it serves reach them: ``Router/pushToWebSocket(_:_:)`` for the default
+/// ``Router/routes``, `table.pushToWebSocket` for a table of your own.
+///
 /// ```swift
 /// Router.websocket("/ws/echo") { connection, event, data in
 ///     if event == .message { connection.send("Echo: \(data)") }
@@ -15,7 +19,8 @@ import Glibc
 public final class Server {
     public let configuration: ServerConfiguration
     public let routes: RouteTable
-    public let hub: WebSocketHub
+    /// Where this server's WebSockets are grouped by path: the hub of ``routes``.
+    public var hub: WebSocketHub { routes.hub }
     /// The server's log (``Log/shared`` unless given).
     public var log: Log
     /// The port actually bound (differs from the configuration when it asked for port 0).
@@ -24,15 +29,20 @@ public final class Server {
     private var listener: Listener?
     private var channels: [ObjectIdentifier: Channel] = [:]
 
+    /// The largest output backlog any connection reached (closed ones included), for tests.
+    private var peakOfClosedChannels = 0
+
     /// Open TCP connections (HTTP and WebSocket).
     public var openConnectionCount: Int { channels.count }
 
-    public init(configuration: ServerConfiguration = ServerConfiguration(), routes: RouteTable = Router.routes,
-                hub: WebSocketHub = Router.hub, log: Log? = nil)
-    {
+    /// The most bytes that ever waited to be written on one connection of this server.
+    var peakPendingOutputBytes: Int {
+        channels.values.reduce(peakOfClosedChannels) { max($0, $1.peakPendingOutputBytes) }
+    }
+
+    public init(configuration: ServerConfiguration = ServerConfiguration(), routes: RouteTable = Router.routes, log: Log? = nil) {
         self.configuration = configuration
         self.routes = routes
-        self.hub = hub
         self.log = log ?? Log.shared
         self.staticFiles = StaticFiles(root: configuration.publicDirectory)
     }
@@ -90,6 +100,7 @@ public final class Server {
 
     func channelClosed(_ channel: Channel) {
         channels[ObjectIdentifier(channel)] = nil
+        peakOfClosedChannels = max(peakOfClosedChannels, channel.peakPendingOutputBytes)
     }
 
     // MARK: Static files
@@ -97,8 +108,8 @@ public final class Server {
     /// The files served for GET/HEAD requests no route answers (nil serves none).
     public var staticFiles: StaticFiles?
 
-    func staticFile(method: String, rawPath: String, headers: HTTPHeaders) -> Response? {
-        guard let file = staticFiles?.respond(method: method, rawPath: rawPath, header: { headers[$0] }) else { return nil }
+    func staticFile(method: String, rawPath: String, query: String?, headers: HTTPHeaders) -> Response? {
+        guard let file = staticFiles?.respond(method: method, rawPath: rawPath, query: query, header: { headers[$0] }) else { return nil }
         return Response(status: file.status, headers: HTTPHeaders(file.headers), body: file.body)
     }
 }

@@ -17,9 +17,15 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes = 8 << 20
     /// Largest HTTP header block; a bigger one answers 431.
     public var maxHeaderBytes = 16 * 1024
-    /// Bytes that may wait in one connection's output queue; past it the client is not reading
-    /// and is disconnected.
+    /// Unwritten bytes one connection may have queued: a send onto a queue already holding more
+    /// means the client is not reading, and it is disconnected. It bounds a backlog (broadcasts to
+    /// a WebSocket that stopped reading), not one item: a response or message bigger than this is
+    /// still delivered to a client that reads it.
     public var maxOutputBytes = 16 << 20
+    /// HTTP backpressure: while more than this waits to be written on a connection, the server
+    /// reads and answers no further (pipelined) requests on it, and resumes once the output has
+    /// drained. So pipelining many large GETs queues about one response at a time.
+    public var outputHighWaterBytes = 1 << 20
     /// After the server sends a WebSocket close frame, how long it waits for the client's.
     public var closeTimeoutMilliseconds: UInt64 = 5_000
     /// How long an idle keep-alive HTTP connection stays open.
@@ -41,15 +47,20 @@ public struct ServerConfiguration: Sendable {
         public var name: String
         public var value: String
         public var expected: String
-        public var description: String { "\(name)=\(value) is not valid: expected \(expected)" }
+        /// One line, e.g. `TINA4_PORT=abc is not valid: expected a whole number from 0 to 65535`
+        /// (control characters in the value are shown escaped).
+        public var description: String {
+            let shown = value.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? $0.escaped(asASCII: true) : String($0) }.joined()
+            return "\(name)=\(shown) is not valid: expected \(expected)"
+        }
     }
 
     /// Defaults overridden by `TINA4_HOST`/`HOST`, `TINA4_PORT`/`PORT`, `TINA4_WS_MAX_MESSAGE`,
     /// `TINA4_MAX_BODY` (bytes).
     public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> ServerConfiguration {
         var configuration = ServerConfiguration()
-        if let host = environment["TINA4_HOST"] ?? environment["HOST"], !host.isEmpty {
-            configuration.host = host
+        if let host = [environment["TINA4_HOST"], environment["HOST"]].lazy.compactMap({ $0 }).first(where: { !$0.isEmpty }) {
+            configuration.host = host   // an empty variable counts as unset, as for the port
         }
         if let port = try integer("TINA4_PORT", environment, range: 0...65535) {
             configuration.port = port

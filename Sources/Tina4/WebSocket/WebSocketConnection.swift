@@ -20,7 +20,11 @@ import FoundationEssentials
 public final class WebSocketConnection {
     /// A unique, URL-safe identifier (15 characters).
     public let id: String
-    /// The path the client connected to, e.g. `/ws/chat/general` (the scope of ``broadcast(_:excludeSelf:)``).
+    /// The path the client connected to, in its ``CanonicalPath`` form: the scope of
+    /// ``broadcast(_:excludeSelf:)``, ``connectionCount`` and `Router.pushToWebSocket`.
+    /// Each segment is percent-decoded, then only `%` and `/` are escaped again, so
+    /// `/ws/chat/%61` joins `/ws/chat/a`, `/ws/chat/my%20room` is `/ws/chat/my room`, and
+    /// `/ws/chat/a%2Fb` stays one segment: `/ws/chat/a%2Fb` (its `room` parameter is `a/b`).
     public let path: String
     /// Path parameters, then query parameters (`?token=…`); a path parameter wins a clash.
     public let params: [String: String]

@@ -20,7 +20,7 @@
 /// | method is not GET                              | 405, `Allow: GET`                                 |
 /// | HTTP/1.0 or older                              | 400 (the RFC requires 1.1; 505 would say the server cannot speak 1.0, which it can) |
 /// | no `Host`                                      | 400                                               |
-/// | no `Upgrade` header at all                     | 426, `Upgrade: websocket` (a plain GET to a WebSocket endpoint; RFC 9110 §15.5.22) |
+/// | no `Upgrade` header at all                     | 426, `Upgrade: websocket`, `Connection: Upgrade`, `Sec-WebSocket-Version: 13` (a plain GET to a WebSocket endpoint; RFC 9110 §15.5.22 and §7.8) |
 /// | `Upgrade` without the `websocket` token        | 400                                               |
 /// | `Connection` without the `upgrade` token       | 400                                               |
 /// | `Sec-WebSocket-Key` missing, repeated, or not base64 of 16 bytes | 400                             |
@@ -54,8 +54,9 @@ public enum WebSocketHandshake {
         }
         let upgrade = headerValues("Upgrade")
         if upgrade.isEmpty {
-            return .failure(.init(status: 426, headers: [("Upgrade", "websocket"), ("Connection", "Upgrade")],
-                                  message: "this endpoint speaks WebSocket: send Upgrade: websocket"))
+            return .failure(.init(status: 426,
+                                  headers: [("Upgrade", "websocket"), ("Connection", "Upgrade"), ("Sec-WebSocket-Version", "13")],
+                                  message: "connect with a WebSocket client (Upgrade: websocket, Sec-WebSocket-Version: 13)"))
         }
         if !HTTPTokenList.contains(upgrade, token: "websocket") {
             return .failure(.init(status: 400, message: "Upgrade header does not name websocket"))

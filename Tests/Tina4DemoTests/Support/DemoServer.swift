@@ -19,9 +19,9 @@ import Testing
         guard !registered else { return }
         registered = true
         Log.shared.minimum = .error  // the demos log every connection at info
-        let before = Set(registeredWebSocketRoutes())
+        let before = Set(Router.routes.webSocketPatterns)
         Demos.registerAll()
-        webSocketRoutes = Set(registeredWebSocketRoutes()).subtracting(before)
+        webSocketRoutes = Set(Router.routes.webSocketPatterns).subtracting(before)
     }
 }
 

@@ -7,6 +7,7 @@ final class Subprocess: @unchecked Sendable {
     private let output: Int32
     private let errors: Int32
     private let directory: String
+    private let files: [String]
     private var exitStatus: Int32?
     /// Standard output read so far.
     private(set) var stdout: [UInt8] = []
@@ -26,9 +27,10 @@ final class Subprocess: @unchecked Sendable {
         return root + "/.build/debug/tina4"
     }()
 
-    /// Starts `tina4 arguments…` in an empty temporary directory (so no `.env` is read) with a
-    /// minimal environment and standard input from /dev/null.
-    init(_ arguments: [String]) throws {
+    /// Starts `tina4 arguments…` in a temporary directory holding only `files` (name → text; so
+    /// no `.env` is read unless given) with a minimal environment plus `environment`
+    /// (`NAME=value` entries) and standard input from /dev/null.
+    init(_ arguments: [String], files: [String: String] = [:], environment extra: [String] = []) throws {
         guard access(Self.tina4, X_OK) == 0 else { throw TestFailure("no executable at \(Self.tina4): run swift build first") }
         var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw TestFailure("pipe: errno \(errno)") }
@@ -37,6 +39,14 @@ final class Subprocess: @unchecked Sendable {
         var template = Array("/tmp/tina4-demotests-XXXXXX".utf8CString)
         guard mkdtemp(&template) != nil else { throw TestFailure("mkdtemp: errno \(errno)") }
         let directory = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        for (name, text) in files {
+            let fd = open(directory + "/" + name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw TestFailure("cannot create \(name): errno \(errno)") }
+            let bytes = Array(text.utf8)
+            let wrote = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+            guard wrote == bytes.count else { throw TestFailure("cannot write \(name)") }
+        }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -47,7 +57,7 @@ final class Subprocess: @unchecked Sendable {
         guard Self.addChdir(&actions, directory) == 0 else { throw TestFailure("posix_spawn_file_actions_addchdir_np failed") }
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([Self.tina4] + arguments).map { strdup($0) } + [nil]
-        let variables: [String] = ["PATH=/usr/bin:/bin", "LANG=C.UTF-8"]
+        let variables: [String] = ["PATH=/usr/bin:/bin", "LANG=C.UTF-8"] + extra
         let environment: [UnsafeMutablePointer<CChar>?] = variables.map { strdup($0) } + [nil]
         defer { (argv + environment).forEach { free($0) } }
         var pid = pid_t()
@@ -57,11 +67,13 @@ final class Subprocess: @unchecked Sendable {
         guard result == 0 else {
             close(outPipe[0])
             close(errPipe[0])
+            for name in files.keys { unlink(directory + "/" + name) }
             rmdir(directory)
             throw TestFailure("posix_spawn \(Self.tina4): error \(result)")
         }
         self.pid = pid
         self.directory = directory
+        self.files = Array(files.keys)
         output = outPipe[0]
         errors = errPipe[0]
     }
@@ -74,7 +86,8 @@ final class Subprocess: @unchecked Sendable {
         }
         close(output)
         close(errors)
-        rmdir(directory)  // empty: the child writes nothing there
+        for name in files { unlink(directory + "/" + name) }
+        rmdir(directory)  // now empty: the child writes nothing there
     }
 
     /// glibc ≥ 2.29 has `posix_spawn_file_actions_addchdir_np`; Swift's Glibc module hides it.

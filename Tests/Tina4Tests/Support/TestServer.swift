@@ -2,7 +2,8 @@ import Dispatch
 import Glibc
 @testable import Tina4
 
-/// A server on 127.0.0.1 and a free port, driven by the main queue, with its own routes and hub.
+/// A server on 127.0.0.1 and a free port, driven by the main queue, with its own routes (and so
+/// its own hub, `routes.hub`).
 @MainActor
 final class TestServer {
     let server: Server
@@ -19,9 +20,9 @@ final class TestServer {
         configuration.port = 0
         configure(&configuration)
         routes = RouteTable()
-        hub = WebSocketHub()
+        hub = routes.hub
         setup(routes, hub)
-        server = Server(configuration: configuration, routes: routes, hub: hub, log: log)
+        server = Server(configuration: configuration, routes: routes, log: log)
         try server.start()
         server.runOnMainQueue()
     }
@@ -49,10 +50,16 @@ func offMain<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thro
 
 /// A raw TCP connection for HTTP tests: send bytes, read what the server answers.
 final class RawConnection {
-    let fd: Int32
+    /// The socket; -1 after ``reset()``.
+    private(set) var fd: Int32
 
     init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        fd = try Self.connectedSocket(port: port)
+    }
+
+    /// A blocking TCP socket connected to 127.0.0.1:`port`; the caller closes it.
+    static func connectedSocket(port: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
@@ -60,10 +67,22 @@ final class RawConnection {
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard result == 0 else { throw TestFailure("connect failed: errno \(errno)") }
+        guard result == 0 else {
+            close(fd)
+            throw TestFailure("connect failed: errno \(errno)")
+        }
+        return fd
     }
 
-    deinit { close(fd) }
+    deinit { if fd >= 0 { close(fd) } }
+
+    /// Aborts the connection: `SO_LINGER` 0 then close, so the server gets a reset (RST), not a FIN.
+    func reset() {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        close(fd)
+        fd = -1
+    }
 
     func send(_ text: String) throws { try send(Array(text.utf8)) }
 
@@ -96,6 +115,23 @@ final class RawConnection {
     /// Reads until the server closes the connection (or the timeout).
     func readToEnd(timeout: Double = 5) -> String {
         String(decoding: read(timeout: timeout) { _ in false }, as: UTF8.self)
+    }
+
+    /// Reads until the server closes the connection: what arrived, and whether the end of the
+    /// stream (EOF or a reset) was seen before `timeout` seconds.
+    func readUntilClosed(timeout: Double = 5) -> (text: String, closed: Bool) {
+        var received: [UInt8] = []
+        let deadline = Double(DispatchTime.now().uptimeNanoseconds) / 1e9 + timeout
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let remaining = deadline - Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+            if remaining <= 0 { return (String(decoding: received, as: UTF8.self), false) }
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, Int32(remaining * 1000) + 1) > 0 else { continue }
+            let n = Glibc.read(fd, &buffer, buffer.count)
+            if n <= 0 { return (String(decoding: received, as: UTF8.self), true) }
+            received.append(contentsOf: buffer[0..<n])
+        }
     }
 
     /// Reads complete HTTP responses (by Content-Length) until `count` have arrived.
