@@ -332,12 +332,3 @@ final class HTTPSession: ChannelSession {
         channel.resumeReading()   // reading may have been paused for an earlier response
     }
 }
-
-/// Connection ids: 11 random bytes as 15 URL-safe base64 characters (kept inline in a small String).
-enum ConnectionID {
-    static func make() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<11).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return Base64.encodeURLSafe(bytes)
-    }
-}

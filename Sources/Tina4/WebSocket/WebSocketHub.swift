@@ -1,4 +1,6 @@
-/// Every open WebSocket of the process, grouped by the path it connected to.
+/// Every open WebSocket of a route table (``RouteTable/hub``; ``Router/hub`` for the default
+/// table), grouped by the canonical path it connected to (``CanonicalPath``): the `path`
+/// arguments below are in that form, as ``WebSocketConnection/path`` is.
 ///
 /// This is the one place a broadcast fans out: the frame is encoded once and the same bytes are
 /// queued on each receiver, which writes them at the end of the loop turn.
