@@ -9,9 +9,13 @@
  * frond.ws(path, options) returns a socket object with:
  *   on(event, fn)  add a listener (several per event are fine); returns the socket
  *   off(event, fn) remove a listener; returns the socket
- *   send(data)     send now when open, otherwise buffer and send once (re)connected
+ *   send(data)     send now when open, otherwise buffer and send once (re)connected; true if
+ *                  sent or buffered, false (with a console warning) if dropped because no
+ *                  reconnect will come (close(), a 1008 refusal, reconnect_failed) or buffering is off
  *   close([code], [reason])  close for good: no more reconnects, buffer dropped
- *   status         "connecting" | "open" | "reconnecting" | "closed"
+ *   status         "connecting" | "open" | "closing" | "reconnecting" | "closed"
+ *                  ("closing": the connection is shutting down and a close event follows;
+ *                  send() then buffers like in "reconnecting")
  *   url            the ws:// or wss:// URL in use
  *   buffered       a copy of the messages waiting to be sent
  *
@@ -19,13 +23,17 @@
  *   reconnect [true]            reconnect when the connection drops (not after a 1008
  *                               "policy violation" close: the server refused this client)
  *   reconnectInterval [3000]    ms to wait before each attempt, jittered ±20%
- *   maxReconnectAttempts [10]   give up (event "reconnect_failed") after this many failed attempts
+ *   maxReconnectAttempts [10]   give up (event "reconnect_failed") after this many failed attempts;
+ *                               the count starts again only after a connection stayed open for
+ *                               reconnectInterval, so a server that accepts and at once closes
+ *                               is not retried forever
  *   maxBufferedMessages [100]   messages kept while not open; the oldest is dropped (with a warning)
  *
  * Events:
  *   open              connected (first time and after every reconnect)
  *   message (data)    a message arrived: the raw string (event.data); JSON.parse it yourself
- *   close (event)     the underlying connection closed (also after a failed attempt): the CloseEvent
+ *   close (event)     the underlying connection closed (also after a failed attempt): the CloseEvent;
+ *                     status already says what comes next ("reconnecting" or "closed")
  *   error (event)     the browser reported a WebSocket error (a close follows)
  *   reconnect (n)     reconnect attempt n (1, 2, ...) is starting
  *   reconnect_failed  maxReconnectAttempts attempts failed; status is now "closed"
@@ -33,9 +41,10 @@
  * Open listeners run before buffered messages are flushed, so they can restore session
  * state (e.g. send "set-name" again after a reconnect) ahead of what was queued meanwhile.
  *
- * Back/forward cache: the connection is closed on pagehide (code 1000, reason "going away":
- * browsers do not let scripts send 1001) and opened again on pageshow when the page comes
- * back from the cache, with a fresh attempt counter.
+ * Back/forward cache: the connection is closed on pagehide with code 1000 and reason
+ * "going away: page hidden" (browsers do not let scripts send 1001, "going away") and opened
+ * again on pageshow when the page comes back from the cache, with a fresh attempt counter.
+ * Messages sent meanwhile are buffered. close() (or a 1008 refusal) removes these listeners.
  *
  * No dependencies, no build step.
  */
@@ -100,13 +109,22 @@
     var url = wsUrl(path);
     var socket = null;      // the current native WebSocket, if any
     var buffer = [];        // messages waiting for an open connection, oldest first
-    var attempts = 0;       // reconnect attempts since the last successful open
+    var attempts = 0;       // reconnect attempts since the last connection that stayed open
+    var openedAt = 0;       // Date.now() of the current connection's open
     var timer = null;       // pending reconnect timeout
-    var closedByPage = false; // close() was called: stay closed
+    var closedByPage = false; // close() was called (or the server refused us): stay closed
+    var refused = false;    // the server closed with 1008
     var hidden = false;     // page is in (or going into) the back/forward cache
+    var state = "connecting";
 
-    this.status = "connecting";
     this.url = url;
+    Object.defineProperty(this, "status", {
+      get: function () {
+        // The server (or the browser) began closing: a close event follows shortly.
+        if (state === "open" && socket && socket.readyState !== WebSocket.OPEN) return "closing";
+        return state;
+      }
+    });
     Object.defineProperty(this, "buffered", {
       get: function () { return buffer.slice(); }
     });
@@ -125,8 +143,8 @@
 
       ws.onopen = function () {
         if (ws !== socket) return;
-        attempts = 0;
-        self.status = "open";
+        openedAt = Date.now();
+        state = "open";
         emit(listeners, "open");
         flush();
       };
@@ -141,15 +159,18 @@
       ws.onclose = function (event) {
         if (ws !== socket) return; // an old socket we already let go of
         socket = null;
+        // Only a connection that stayed up a while counts as a success for the attempt counter.
+        if (openedAt && Date.now() - openedAt >= settings.reconnectInterval) attempts = 0;
+        openedAt = 0;
         if (event.code === 1008) {
           // Policy violation: the server refused this client (e.g. a bad token). Retrying the
           // same request cannot succeed, so stop here instead of hammering it.
-          closedByPage = true;
-          buffer = [];
-          self.status = "closed";
+          refused = true;
+          finish();
         }
         if (!closedByPage && !hidden) {
-          self.status = settings.reconnect ? "reconnecting" : "closed";
+          // What the close listeners see: will we try again?
+          state = settings.reconnect && attempts < settings.maxReconnectAttempts ? "reconnecting" : "closed";
         }
         emit(listeners, "close", event);
         if (!closedByPage && !hidden) retry();
@@ -160,16 +181,16 @@
     function retry() {
       if (closedByPage || hidden) return;
       if (!settings.reconnect) {
-        self.status = "closed";
+        state = "closed";
         return;
       }
       if (attempts >= settings.maxReconnectAttempts) {
-        self.status = "closed";
+        state = "closed";
         buffer = [];
         emit(listeners, "reconnect_failed");
         return;
       }
-      self.status = "reconnecting";
+      state = "reconnecting";
       var jitter = 0.8 + Math.random() * 0.4; // ±20% so many clients do not retry in lockstep
       timer = setTimeout(function () {
         timer = null;
@@ -193,12 +214,24 @@
       if (timer) { clearTimeout(timer); timer = null; }
       var ws = socket;
       socket = null;
-      if (ws && ws.readyState < WebSocket.CLOSING) {
-        // Let the page see this close too, then detach the handlers.
+      openedAt = 0;
+      if (ws && ws.readyState !== WebSocket.CLOSED) {
+        // Let the page see this close too (also when it was already closing), nothing else.
         ws.onopen = ws.onmessage = ws.onerror = null;
         ws.onclose = function (event) { emit(listeners, "close", event); };
-        try { ws.close(code, reason); } catch (err) { ws.close(); }
+        if (ws.readyState !== WebSocket.CLOSING) {
+          try { ws.close(code, reason); } catch (err) { ws.close(); }
+        }
       }
+    }
+
+    /** Stays closed for good: no reconnects, no buffer, no page listeners. */
+    function finish() {
+      closedByPage = true;
+      buffer = [];
+      state = "closed";
+      global.removeEventListener("pagehide", onPageHide);
+      global.removeEventListener("pageshow", onPageShow);
     }
 
     this.on = function (event, fn) {
@@ -215,6 +248,10 @@
     };
 
     this.send = function (data) {
+      if (refused) {
+        console.warn("frond.ws: the server refused this connection (close code 1008); message dropped");
+        return false;
+      }
       if (closedByPage) {
         console.warn("frond.ws: send() after close() is ignored");
         return false;
@@ -223,7 +260,7 @@
         socket.send(data);
         return true;
       }
-      if (self.status === "closed" && !hidden) {
+      if (state === "closed" && !hidden) {
         console.warn("frond.ws: not connected and not reconnecting; message dropped");
         return false;
       }
@@ -241,9 +278,7 @@
     };
 
     this.close = function (code, reason) {
-      closedByPage = true;
-      buffer = [];
-      self.status = "closed";
+      finish();
       drop(code === undefined ? 1000 : code, reason || "");
     };
 
@@ -251,19 +286,21 @@
     // must not keep reconnecting. Close while hidden; reconnect when it comes back.
     // Scripts may only close with 1000 or 3000-4999 (close(1001) throws InvalidAccessError),
     // so "going away" is sent as 1000 with a reason.
-    global.addEventListener("pagehide", function () {
+    function onPageHide() {
       if (closedByPage) return;
       hidden = true;
-      self.status = "closed";
+      state = "closed";
       drop(1000, "going away: page hidden");
-    });
-    global.addEventListener("pageshow", function (event) {
+    }
+    function onPageShow(event) {
       if (!event.persisted || closedByPage || !hidden) return;
       hidden = false;
       attempts = 0;
-      self.status = "connecting";
+      state = "connecting";
       connect();
-    });
+    }
+    global.addEventListener("pagehide", onPageHide);
+    global.addEventListener("pageshow", onPageShow);
 
     connect();
   }

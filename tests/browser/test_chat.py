@@ -67,3 +67,29 @@ def test_typing_indicator_shows_for_others_only(server, browsers):
 
     # The indicator clears itself about 2 s after the last typing message.
     wait_text(alice, "#typing", "", timeout=6)
+
+
+def test_xss_in_chat_messages_and_names_is_shown_as_text(server, browsers):
+    """/chat/general: a payload as message text and as a username is shown as text in the
+    other tab (messages, join notice, typing indicator) and runs nothing."""
+    payload = "<img src=x onerror=window.pwned=1>"
+    alice = open_chat(browsers, server, "Alice")
+    evil = browsers()
+    evil.get(f"{server.url}/chat/general?name=%3Cimg%20src%3Dx%20onerror%3Dwindow.pwned%3D1%3E")
+    wait_text(evil, "#status", "Connected")
+    wait_message(alice, f"Anonymous is now known as {payload}", system=True)
+
+    evil.find_element(By.CSS_SELECTOR, "#message-input").send_keys("x")
+    wait_text(alice, "#typing", f"{payload} is typing...")
+    evil.find_element(By.CSS_SELECTOR, "#message-input").clear()
+    type_and_send(evil, "#message-input", payload)
+    for page in (alice, evil):
+        wait_message(page, payload, sender=payload, system=False)
+        line = [m for m in messages(page) if m["text"] == payload and m["from"] == payload][0]
+        assert "&lt;img" in line["html"], line["html"]
+        assert page.execute_script("return document.querySelectorAll('img').length") == 0
+    # An <img src=x> error fires asynchronously: wait for a later round trip before checking.
+    type_and_send(alice, "#message-input", "after the payload")
+    for page in (alice, evil):
+        wait_message(page, "after the payload", sender="Alice")
+        assert page.execute_script("return typeof window.pwned") == "undefined"

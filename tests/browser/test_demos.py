@@ -58,7 +58,7 @@ def test_secure_socket_with_token(server, browsers):
     wait_event(driver, "bad", "close")
     log = log_of(driver, "bad")
     assert json.loads([e[1] for e in log if e[0] == "message"][0])["error"] == "Unauthorized"
-    assert ["close", 1008] in log
+    assert ["close", 1008, "closed"] in log
     assert driver.execute_script("return bad.status") == "closed"
 
     # With reconnect on (the default), a 1008 refusal is final. frond.js decides inside its close
@@ -67,3 +67,10 @@ def test_secure_socket_with_token(server, browsers):
     wait_event(driver, "refused", "close")
     assert driver.execute_script("return refused.status") == "closed"
     assert count(driver, "refused", "reconnect") == 0
+    # Sending now says why nothing is sent: the server refused us (not "after close()").
+    sent, warnings = driver.execute_script("""
+        const warnings = [], original = console.warn;
+        console.warn = function () { warnings.push(Array.from(arguments).join(" ")); };
+        try { return [refused.send("anyone?"), warnings]; } finally { console.warn = original; }""")
+    assert sent is False and len(warnings) == 1, warnings
+    assert "refused" in warnings[0] and "1008" in warnings[0] and "close()" not in warnings[0], warnings
