@@ -14,8 +14,10 @@ let package = Package(
         .target(name: "Tina4", dependencies: ["CShims"], linkerSettings: [.linkedLibrary("m")]),
         // The `tina4` executable: the CLI and the chapter's demos.
         .executableTarget(name: "Tina4Demo", dependencies: ["Tina4"]),
-        .testTarget(name: "Tina4Tests", dependencies: ["Tina4"]),
-        .testTarget(name: "Tina4DemoTests", dependencies: ["Tina4", "Tina4Demo"]),
+        // Helpers both test targets share (temporary directories, log capture); not a product.
+        .target(name: "Tina4TestSupport", dependencies: ["Tina4"], path: "Tests/Tina4TestSupport"),
+        .testTarget(name: "Tina4Tests", dependencies: ["Tina4", "Tina4TestSupport"]),
+        .testTarget(name: "Tina4DemoTests", dependencies: ["Tina4", "Tina4Demo", "Tina4TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,7 @@ import Glibc
 import Testing
 @testable import Tina4
 @testable import Tina4Demo
+import Tina4TestSupport
 
 extension DemoTests {
     /// The pages over HTTP: `/`, `/chat/{room}`, `/room/{room_name}`, and the built-in assets.

@@ -1,5 +1,6 @@
 import Testing
 @testable import Tina4
+import Tina4TestSupport
 
 /// Promises the route API makes about a connection: who a `.close` broadcast reaches, what ids
 /// look like, and what a throwing handler leaves in the log.
