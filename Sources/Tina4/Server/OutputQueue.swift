@@ -14,6 +14,23 @@ final class OutgoingBytes {
         bytes.withUnsafeBytes { if let source = $0.baseAddress { base.copyMemory(from: source, byteCount: count) } }
     }
 
+    /// `count` bytes written in place by `initialize`, which must fill all of them: lets an
+    /// encoder or serializer build its output straight into the bytes that are queued, with no
+    /// intermediate array.
+    ///
+    /// ```swift
+    /// let frame = OutgoingBytes(count: 2) { $0[0] = 0x8A; $0[1] = 0 }   // an empty pong
+    /// ```
+    init(count: Int, initializingWith initialize: (UnsafeMutableRawBufferPointer) -> Void) {
+        precondition(count >= 0, "negative byte count")
+        self.count = count
+        base = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 8)
+        initialize(UnsafeMutableRawBufferPointer(start: base, count: count))
+    }
+
+    /// The bytes, for tests and for the rare path that needs a copy.
+    var bytes: [UInt8] { Array(UnsafeRawBufferPointer(start: base, count: count)) }
+
     deinit { base.deallocate() }
 }
 
