@@ -15,7 +15,30 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable, ExpressibleByDictionar
     /// One header field: its name as sent and its value.
     public typealias Element = (name: String, value: String)
 
-    private var fields: [Element]
+    /// The fields as strings (while a request or response is built and read), or packed into
+    /// one byte buffer (headers kept for a connection's lifetime, see ``compacted()``).
+    private enum Storage: Sendable {
+        case fields([Element])
+        case packed(PackedFields)
+    }
+
+    private var storage: Storage
+
+    /// The fields as an array (unpacked when packed).
+    private var fields: [Element] {
+        switch storage {
+        case .fields(let fields): return fields
+        case .packed(let packed): return packed.elements
+        }
+    }
+
+    /// Edits the fields in place (a packed list is unpacked first).
+    private mutating func editFields<R>(_ body: (inout [Element]) -> R) -> R {
+        var fields = self.fields
+        storage = .fields([])   // drop our reference so `fields` is uniquely referenced
+        defer { storage = .fields(fields) }
+        return body(&fields)
+    }
 
     /// An empty header list.
     ///
@@ -23,7 +46,7 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable, ExpressibleByDictionar
     /// var headers = HTTPHeaders()
     /// headers.add("Host", "example.com")
     /// ```
-    public init() { fields = [] }
+    public init() { storage = .fields([]) }
 
     /// Header fields in the given order.
     ///
@@ -31,7 +54,7 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable, ExpressibleByDictionar
     /// let headers = HTTPHeaders([("Host", "example.com"), ("Accept", "*/*")])
     /// ```
     public init(_ pairs: [(String, String)]) {
-        fields = pairs.map { (name: $0.0, value: $0.1) }
+        storage = .fields(pairs.map { (name: $0.0, value: $0.1) })
     }
 
     /// Header fields from a literal, in the order written.
@@ -40,11 +63,30 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable, ExpressibleByDictionar
     /// let headers: HTTPHeaders = ["Host": "example.com", "Accept": "*/*"]
     /// ```
     public init(dictionaryLiteral elements: (String, String)...) {
-        fields = elements.map { (name: $0.0, value: $0.1) }
+        storage = .fields(elements.map { (name: $0.0, value: $0.1) })
     }
 
     /// Already-built fields (used by the parser).
-    init(fields: [Element]) { self.fields = fields }
+    init(fields: [Element]) { storage = .fields(fields) }
+
+    /// The same fields packed into one byte buffer: one allocation instead of an array and a
+    /// string per long name or value, for headers a connection keeps while it is idle (a
+    /// WebSocket's handshake). Lookups decode on demand; an edit unpacks first.
+    ///
+    /// ```swift
+    /// let kept = request.headers.compacted()
+    /// kept["origin"]     // same answers as before
+    /// ```
+    func compacted() -> HTTPHeaders {
+        switch storage {
+        case .packed: return self
+        case .fields(let fields):
+            if fields.isEmpty { return HTTPHeaders() }
+            var copy = HTTPHeaders()
+            copy.storage = .packed(PackedFields(fields))
+            return copy
+        }
+    }
 
     /// The first value of the field `name` (case-insensitive), or nil.
     ///
@@ -52,8 +94,19 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable, ExpressibleByDictionar
     /// let host = headers["host"]   // matches "Host"
     /// ```
     public subscript(name: String) -> String? {
-        for field in fields where HTTPBytes.equalsIgnoringCase(field.name, name) { return field.value }
-        return nil
+        switch storage {
+        case .fields(let fields):
+            for field in fields where HTTPBytes.equalsIgnoringCase(field.name, name) { return field.value }
+            return nil
+        case .packed(let packed):
+            var found: String?
+            packed.forEach { fieldName, value in
+                guard HTTPBytes.equalsIgnoringCase(fieldName, name.utf8) else { return true }
+                found = String(decoding: value, as: UTF8.self)   // packed from a String: valid UTF-8
+                return false
+            }
+            return found
+        }
     }
 
     /// Every value of the field `name` (case-insensitive), one per header line, in order.
@@ -71,7 +124,7 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable, ExpressibleByDictionar
     /// headers.add("Set-Cookie", "theme=dark")
     /// ```
     public mutating func add(_ name: String, _ value: String) {
-        fields.append((name: name, value: value))
+        editFields { $0.append((name: name, value: value)) }
     }
 
     /// Replaces every field named `name` with a single one. The new field takes the position
@@ -81,6 +134,10 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable, ExpressibleByDictionar
     /// headers.set("Content-Type", "application/json")
     /// ```
     public mutating func set(_ name: String, _ value: String) {
+        editFields { fields in Self.set(name, value, in: &fields) }
+    }
+
+    private static func set(_ name: String, _ value: String, in fields: inout [Element]) {
         guard let first = fields.firstIndex(where: { HTTPBytes.equalsIgnoringCase($0.name, name) }) else {
             fields.append((name: name, value: value))
             return
@@ -102,7 +159,7 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable, ExpressibleByDictionar
     /// headers.remove("Content-Length")
     /// ```
     public mutating func remove(_ name: String) {
-        fields.removeAll { HTTPBytes.equalsIgnoringCase($0.name, name) }
+        editFields { $0.removeAll { HTTPBytes.equalsIgnoringCase($0.name, name) } }
     }
 
     /// True when at least one field is named `name` (case-insensitive).
@@ -136,7 +193,12 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable, ExpressibleByDictionar
     /// ```swift
     /// HTTPHeaders([("A", "1"), ("a", "2")]).count   // 2
     /// ```
-    public var count: Int { fields.count }
+    public var count: Int {
+        switch storage {
+        case .fields(let fields): return fields.count
+        case .packed(let packed): return packed.count
+        }
+    }
 
     /// Iterates `(name, value)` pairs in order.
     ///
@@ -156,5 +218,96 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable, ExpressibleByDictionar
             guard left.value == right.value, HTTPBytes.equalsIgnoringCase(left.name, right.name) else { return false }
         }
         return true
+    }
+}
+
+/// Header fields packed into one byte array: a varint field count, then per field a varint
+/// name length, the name's UTF-8, a varint value length, the value's UTF-8.
+///
+/// ```swift
+/// let packed = PackedFields([("Host", "a")])   // bytes 01 04 48 6F 73 74 01 61
+/// packed.elements                              // [("Host", "a")]
+/// ```
+private struct PackedFields: Sendable {
+    private let bytes: [UInt8]
+
+    init(_ fields: [HTTPHeaders.Element]) {
+        var bytes: [UInt8] = []
+        var size = Self.varintSize(fields.count)
+        for field in fields {
+            size += Self.varintSize(field.name.utf8.count) + field.name.utf8.count
+            size += Self.varintSize(field.value.utf8.count) + field.value.utf8.count
+        }
+        bytes.reserveCapacity(size)
+        Self.appendVarint(fields.count, to: &bytes)
+        for field in fields {
+            Self.appendVarint(field.name.utf8.count, to: &bytes)
+            bytes.append(contentsOf: field.name.utf8)
+            Self.appendVarint(field.value.utf8.count, to: &bytes)
+            bytes.append(contentsOf: field.value.utf8)
+        }
+        self.bytes = bytes
+    }
+
+    var count: Int {
+        var offset = 0
+        return readVarint(&offset)
+    }
+
+    /// Calls `body` with each name and value in order until it returns false.
+    func forEach(_ body: (ArraySlice<UInt8>, ArraySlice<UInt8>) -> Bool) {
+        var offset = 0
+        let count = readVarint(&offset)
+        for _ in 0..<count {
+            let nameLength = readVarint(&offset)
+            let name = bytes[offset ..< offset + nameLength]
+            offset += nameLength
+            let valueLength = readVarint(&offset)
+            let value = bytes[offset ..< offset + valueLength]
+            offset += valueLength
+            if !body(name, value) { return }
+        }
+    }
+
+    var elements: [HTTPHeaders.Element] {
+        var elements: [HTTPHeaders.Element] = []
+        elements.reserveCapacity(count)
+        forEach { name, value in
+            // Packed from Strings, so both are valid UTF-8 and decoding repairs nothing.
+            elements.append((name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self)))
+            return true
+        }
+        return elements
+    }
+
+    private func readVarint(_ offset: inout Int) -> Int {
+        var value = 0
+        var shift = 0
+        while true {
+            let byte = bytes[offset]
+            offset += 1
+            value |= Int(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return value }
+            shift += 7
+        }
+    }
+
+    private static func varintSize(_ value: Int) -> Int {
+        var size = 1
+        var rest = value >> 7
+        while rest > 0 {
+            size += 1
+            rest >>= 7
+        }
+        return size
+    }
+
+    private static func appendVarint(_ value: Int, to bytes: inout [UInt8]) {
+        var rest = value
+        while rest >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest >>= 7
+        }
+        bytes.append(UInt8(rest))
     }
 }

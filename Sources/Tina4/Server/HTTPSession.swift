@@ -321,14 +321,14 @@ final class HTTPSession: ChannelSession {
         params.merge(match.params) { _, path in path }
         let connection = WebSocketConnection(
             id: ConnectionID.make(), path: CanonicalPath.from(segments: segments), params: params,
-            headers: head.headers, hub: server.hub)
+            headers: head.headers, hub: server.hub, transport: channel, route: match.route, handler: match.handler,
+            server: server, maxMessageBytes: server.configuration.maxMessageBytes,
+            closeTimeoutMilliseconds: server.configuration.closeTimeoutMilliseconds)
         finished = true
         cancelTimer()
         channel.send(WebSocketHandshake.switchingProtocolsResponse(accept: accept))
-        let session = WebSocketSession(
-            channel: channel, server: server, connection: connection, route: match.route, handler: match.handler)
-        channel.session = session
-        session.start(leftover: parser.takeRemainingBytes())
+        channel.session = connection   // the connection is its own session
+        connection.start(leftover: parser.takeRemainingBytes())
         channel.resumeReading()   // reading may have been paused for an earlier response
     }
 }

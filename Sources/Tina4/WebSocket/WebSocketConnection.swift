@@ -16,6 +16,11 @@ import FoundationEssentials
 ///     }
 /// }
 /// ```
+///
+/// One object per connection: this is also the server's session on the socket (the driver in
+/// Server/WebSocketSession.swift), and its ``WebSocketConnectionMachine`` decides everything
+/// about opening and closing. While idle it holds no buffer: the handshake headers are packed
+/// into one allocation and the decoder keeps nothing between messages.
 @MainActor
 public final class WebSocketConnection {
     /// A unique, URL-safe identifier (15 characters).
@@ -26,36 +31,63 @@ public final class WebSocketConnection {
     /// `/ws/chat/%61` joins `/ws/chat/a`, `/ws/chat/my%20room` is `/ws/chat/my room`, and
     /// `/ws/chat/a%2Fb` stays one segment: `/ws/chat/a%2Fb` (its `room` parameter is `a/b`).
     public let path: String
-    /// Path parameters, then query parameters (`?token=…`); a path parameter wins a clash.
-    public let params: [String: String]
     /// The headers of the opening handshake (Origin, Cookie, User-Agent…).
     public let headers: HTTPHeaders
+    /// Path parameters, then query parameters (`?token=…`), packed like the headers.
+    private let paramFields: HTTPHeaders
 
-    /// Where frames go (the server's session); nil once the socket is gone.
-    weak var session: (any WebSocketPeer)?
     unowned let hub: WebSocketHub
     /// The index of this connection in its hub group (for O(1) removal), or -1 when not in one.
     var hubIndex = -1
+    /// Where frames go (the server's channel, or a recorder in tests); nil once the socket is gone.
+    var transport: (any WebSocketTransport)?
+    /// The protocol state: every open/close decision is made there.
+    var machine: WebSocketConnectionMachine
+    /// The route pattern (for log lines) and its handler.
+    let route: String
+    let handler: WebSocketHandler
+    /// Where log lines go; nil (in tests without a server) uses `Log.shared`.
+    weak var server: Server?
+    /// The pending close-handshake or close-flush timer.
+    var timer: TimerQueue.Token?
 
-    init(id: String, path: String, params: [String: String], headers: HTTPHeaders, hub: WebSocketHub) {
+    /// A connection on `transport`; ``start(leftover:)`` (Server/WebSocketSession.swift) opens it.
+    init(id: String, path: String, params: [String: String], headers: HTTPHeaders, hub: WebSocketHub,
+         transport: (any WebSocketTransport)? = nil, route: String = "", handler: @escaping WebSocketHandler = { _, _, _ in },
+         server: Server? = nil, maxMessageBytes: Int = 1 << 20, closeTimeoutMilliseconds: UInt64 = 5_000) {
         self.id = id
         self.path = path
-        self.params = params
-        self.headers = headers
+        self.paramFields = HTTPHeaders(params.map { ($0.key, $0.value) }).compacted()
+        self.headers = headers.compacted()
         self.hub = hub
+        self.transport = transport
+        self.route = route
+        self.handler = handler
+        self.server = server
+        machine = WebSocketConnectionMachine(role: .server, maxMessageBytes: maxMessageBytes,
+                                             closeTimeoutMilliseconds: closeTimeoutMilliseconds)
+    }
+
+    /// Path parameters, then query parameters (`?token=…`); a path parameter wins a clash.
+    public var params: [String: String] {
+        var params: [String: String] = [:]
+        for (name, value) in paramFields { params[name] = value }
+        return params
     }
 
     /// True until the connection starts closing (after which sends are dropped).
-    public var isOpen: Bool { session?.isOpen ?? false }
+    public var isOpen: Bool { machine.isOpen }
 
     /// Sends a text message to this client only.
     public func send(_ text: String) {
-        session?.send(OutgoingBytes(WebSocketFrameEncoder.text(text)))
+        guard let frame = machine.encode(text: text) else { return }
+        transport?.send(frame)
     }
 
     /// Sends a binary message to this client only.
     public func send(_ bytes: [UInt8]) {
-        session?.send(OutgoingBytes(WebSocketFrameEncoder.binary(bytes)))
+        guard let frame = bytes.withUnsafeBytes({ machine.encode(.binary, payload: $0) }) else { return }
+        transport?.send(frame)
     }
 
     /// Sends a JSON value as a text message (`value.jsonValue` converts other Swift values).
@@ -103,6 +135,6 @@ public final class WebSocketConnection {
             Log.shared.warn("[ws] \(path) conn=\(id): close code \(code) may not be sent (RFC 6455 §7.4), sending 1000")
             closeCode = .normal
         }
-        session?.close(code: closeCode, reason: reason)
+        close(code: closeCode, reason: reason)
     }
 }

@@ -98,7 +98,8 @@ public enum WebSocketFrameEncoder {
         return masked ? base &+ 4 : base
     }
 
-    private static func writeHeader(to out: UnsafeMutableRawPointer, opcode: WebSocketOpcode, payloadLength: Int,
+    /// Writes a header of ``size(ofHeaderFor:masked:)`` bytes at `out`.
+    static func writeHeader(to out: UnsafeMutableRawPointer, opcode: WebSocketOpcode, payloadLength: Int,
                                     fin: Bool, rsv1: Bool, mask: WebSocketMask?) {
         out.storeBytes(of: (fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode.rawValue, as: UInt8.self)
         let maskBit: UInt8 = mask == nil ? 0 : 0x80

@@ -2,8 +2,10 @@
 /// table), grouped by the canonical path it connected to (``CanonicalPath``): the `path`
 /// arguments below are in that form, as ``WebSocketConnection/path`` is.
 ///
-/// This is the one place a broadcast fans out: the frame is encoded once and the same bytes are
-/// queued on each receiver, which writes them at the end of the loop turn.
+/// This is the one place a broadcast fans out: the frame is encoded once, straight into the
+/// ``OutgoingBytes`` every receiver's queue shares, and written at the end of the loop turn.
+/// Membership means open: a connection joins when its `.open` is delivered and leaves the
+/// moment it starts closing (before its `.close` event).
 @MainActor
 public final class WebSocketHub {
     private var groups: [String: [WebSocketConnection]] = [:]
@@ -42,24 +44,26 @@ public final class WebSocketHub {
     /// Sends `text` to every open connection on `path` except `excluded`; returns how many.
     @discardableResult
     public func broadcast(text: String, toPath path: String, excluding excluded: WebSocketConnection? = nil) -> Int {
-        deliver(WebSocketFrameEncoder.text(text), toPath: path, excluding: excluded)
+        guard let group = groups[path], !group.isEmpty else { return 0 }
+        return deliver(WebSocketFrameEncoder.outgoingText(text), to: group, excluding: excluded)
     }
 
     /// Sends `bytes` as a binary message to every open connection on `path` except `excluded`.
     @discardableResult
     public func broadcast(binary bytes: [UInt8], toPath path: String, excluding excluded: WebSocketConnection? = nil) -> Int {
-        deliver(WebSocketFrameEncoder.binary(bytes), toPath: path, excluding: excluded)
+        guard let group = groups[path], !group.isEmpty else { return 0 }
+        return deliver(WebSocketFrameEncoder.outgoingBinary(bytes), to: group, excluding: excluded)
     }
 
-    private func deliver(_ frame: [UInt8], toPath path: String, excluding excluded: WebSocketConnection?) -> Int {
-        guard let group = groups[path], !group.isEmpty else { return 0 }
-        let shared = OutgoingBytes(frame)
+    /// Queues the one encoded frame on every member. Membership means open (a connection
+    /// leaves its group the moment it stops being open), so the only check per receiver is
+    /// that its socket is still there.
+    private func deliver(_ frame: OutgoingBytes, to group: [WebSocketConnection], excluding excluded: WebSocketConnection?) -> Int {
         var delivered = 0
         for connection in group where connection !== excluded {
-            if let session = connection.session, session.isOpen {
-                session.send(shared)
-                delivered += 1
-            }
+            guard let transport = connection.transport else { continue }
+            transport.send(frame)
+            delivered &+= 1
         }
         return delivered
     }

@@ -1,32 +1,30 @@
 import Testing
 @testable import Tina4
 
-/// The hub without sockets: connections whose peer is a recorder.
+/// The hub without sockets: connections whose transport is a recorder.
 @MainActor @Suite final class WebSocketHubTests {
-    /// Stands in for a server session: keeps what it was sent.
-    final class RecordingPeer: WebSocketPeer {
-        var isOpen = true
+    /// Stands in for a channel: keeps what it was sent.
+    final class RecordingTransport: WebSocketTransport {
         var sent: [OutgoingBytes] = []
+        var closed = false
         func send(_ bytes: OutgoingBytes) { sent.append(bytes) }
-        func close(code: WebSocketCloseCode, reason: String) { isOpen = false }
+        func closeWhenFlushed() { closed = true }
+        func closeNow() { closed = true }
         /// The bytes of every frame received, in order.
         var frames: [[UInt8]] { sent.map { [UInt8](UnsafeRawBufferPointer(start: $0.base, count: $0.count)) } }
     }
 
     let hub = WebSocketHub()
-    /// Keeps the recorders alive: connections hold their peer weakly, as they hold sessions.
-    var peers: [RecordingPeer] = []
 
+    /// A connection opened the way the server opens one: its machine's `start` joins the hub.
     func join(_ path: String, _ name: String) -> WebSocketConnection {
-        let connection = WebSocketConnection(id: name, path: path, params: [:], headers: HTTPHeaders(), hub: hub)
-        let peer = RecordingPeer()
-        peers.append(peer)
-        connection.session = peer
-        hub.add(connection)
+        let connection = WebSocketConnection(id: name, path: path, params: [:], headers: HTTPHeaders(), hub: hub,
+                                             transport: RecordingTransport())
+        connection.start(leftover: [])
         return connection
     }
 
-    func peer(_ connection: WebSocketConnection) -> RecordingPeer { connection.session as! RecordingPeer }
+    func peer(_ connection: WebSocketConnection) -> RecordingTransport { connection.transport as! RecordingTransport }
 
     func members(_ path: String) -> [String] { hub.connections(path: path).map(\.id) }
 
@@ -48,9 +46,11 @@ import Testing
         let a = join("/p", "a"), b = join("/p", "b"), c = join("/p", "c")
         #expect(a.broadcast("x", excludeSelf: true) == 2)
         #expect(peer(a).sent.isEmpty && peer(b).sent.count == 1 && peer(c).sent.count == 1)
-        peer(c).isOpen = false
+        c.close(code: 1001)                              // closing: out of the hub at once
+        #expect(!c.isOpen && peer(c).frames.last == WebSocketFrameEncoder.close(code: .goingAway))
         #expect(b.broadcast("y") == 2)
-        #expect(peer(c).sent.count == 1)
+        #expect(peer(c).sent.count == 2)                 // the first broadcast and its close frame
+        #expect(b.connectionCount == 2)
     }
 
     @Test func pathsAreIsolated() {

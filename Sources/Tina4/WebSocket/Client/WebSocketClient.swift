@@ -8,12 +8,14 @@
 /// try client.close()                                     // 1000 back from the server
 /// ```
 ///
-/// Every frame it sends is masked with a fresh random key. Pings from the server are answered
-/// at once and not returned; a close from the server is answered, the socket is closed and
-/// the call throws ``WebSocketClientError/closed(code:reason:)``. Server frames are decoded
-/// with ``WebSocketFrameDecoder`` in client mode, so a masked or malformed server frame makes
-/// the client send a close and throw ``WebSocketClientError/protocolError(_:)`` (once the
-/// messages that arrived before the bad frame have been received).
+/// It drives the same ``WebSocketConnectionMachine`` as the server, in the client role: every
+/// frame it sends is masked with a fresh random key, server frames must be unmasked. Pings
+/// from the server are answered as they arrive and not returned; a close from the server is
+/// answered, the socket is closed and, once the messages before it have been received, the
+/// call throws ``WebSocketClientError/closed(code:reason:)``. A masked or malformed server
+/// frame makes the client send a close and throw ``WebSocketClientError/protocolError(_:)``
+/// (once the messages that arrived before the bad frame have been received). The machine's
+/// timers are not used: every wait is bounded by the caller's timeout instead.
 public final class WebSocketClient {
     /// Largest handshake response head accepted.
     private static let maxResponseHead = 16 * 1024
@@ -21,15 +23,13 @@ public final class WebSocketClient {
     private static let maxErrorBody = 64 * 1024
 
     private let socket: BlockingSocket
-    private var decoder: WebSocketFrameDecoder
+    /// Every open/close decision; the client only performs its actions.
+    private var machine: WebSocketConnectionMachine
+    /// Messages and pongs received and not yet returned, in order.
     private var pending: [WebSocketFrameEvent] = []
     private var pendingHead = 0
     private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
     private let writeTimeout: Duration
-    private var closeSent = false
-    private var closeReceived: (code: UInt16?, reason: String)?
-    /// A violation in the server's frames; thrown once the events decoded before it are read.
-    private var protocolFailure: WebSocketProtocolError?
 
     /// The headers of the server's 101 response, in order.
     public private(set) var handshakeResponseHeaders: [(String, String)] = []
@@ -43,7 +43,8 @@ public final class WebSocketClient {
         let target = try WebSocketURL(parsing: url)
         let deadline = Self.deadline(after: timeout)
         writeTimeout = .milliseconds(Int((max(timeout, 0) * 1000).rounded(.up)))
-        decoder = WebSocketFrameDecoder(options: .init(maxMessageBytes: maxMessageBytes, requireMaskedFrames: false))
+        machine = WebSocketConnectionMachine(role: .client(maskKey: Self.randomMaskKey), maxMessageBytes: maxMessageBytes,
+                                             closeTimeoutMilliseconds: UInt64(writeTimeout.components.seconds) * 1000)
         socket = try BlockingSocket.connect(host: target.host, port: target.port, deadline: deadline)
 
         var keyBytes = [UInt8](repeating: 0, count: 16)
@@ -90,14 +91,16 @@ public final class WebSocketClient {
         }
         handshakeResponseHeaders = head.headers
         if end < received.count {
-            received.withUnsafeBytes { raw in decodeIncoming(UnsafeRawBufferPointer(rebasing: raw[end...])) }
+            let actions = received.withUnsafeBytes { raw in machine.received(UnsafeRawBufferPointer(rebasing: raw[end...])) }
+            try perform(actions)
         }
     }
 
     /// The body of a refusal, bounded, for the error message.
     private func errorBody(_ head: HTTPResponseHead, already: ArraySlice<UInt8>, deadline: ContinuousClock.Instant) throws(WebSocketClientError) -> String {
         var body = Array(already)
-        let declared = head.values("Content-Length").first.flatMap { Int($0) } ?? body.count
+        // A hostile server may declare any length: only digits count, and the read stays bounded.
+        let declared = head.values("Content-Length").first.flatMap(Self.decimalLength) ?? body.count
         let wanted = min(declared, Self.maxErrorBody)
         while body.count < wanted {
             let n = try readSome(deadline: deadline)
@@ -109,18 +112,25 @@ public final class WebSocketClient {
         return HTTPTokenList.trimmed(text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: " "))
     }
 
+    /// A Content-Length value as a non-negative count (`Int.max` when too large); nil unless it
+    /// is all ASCII digits.
+    static func decimalLength(_ text: String) -> Int? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return Int(text) ?? .max
+    }
+
     // MARK: Sending
 
     /// Sends one text message (a single masked frame).
     public func send(text: String) throws(WebSocketClientError) {
         try ensureOpen()
-        try sendFrame(.text, Array(text.utf8))
+        if let frame = machine.encode(text: text) { try write(frame) }
     }
 
     /// Sends one binary message (a single masked frame).
     public func send(binary: [UInt8]) throws(WebSocketClientError) {
         try ensureOpen()
-        try sendFrame(.binary, binary)
+        if let frame = binary.withUnsafeBytes({ machine.encode(.binary, payload: $0) }) { try write(frame) }
     }
 
     /// Writes bytes as they are, with no framing or masking: for tests that send bad frames.
@@ -131,23 +141,31 @@ public final class WebSocketClient {
     /// Sends a ping; the server's pong comes back from ``receive(timeout:)`` as `.pong`.
     public func ping(_ payload: [UInt8] = []) throws(WebSocketClientError) {
         try ensureOpen()
-        try sendFrame(.ping, Array(payload.prefix(WebSocketFrameEncoder.maxControlPayload)))
+        if let frame = machine.ping(payload) { try write(frame) }
     }
 
-    private func sendFrame(_ opcode: WebSocketOpcode, _ payload: [UInt8]) throws(WebSocketClientError) {
-        var random = SystemRandomNumberGenerator()
-        let key = UInt32.random(in: .min ... .max, using: &random)
-        let frame = WebSocketFrameEncoder.encode(opcode: opcode, payload: payload, maskingKey: (
-            UInt8(truncatingIfNeeded: key), UInt8(truncatingIfNeeded: key >> 8),
-            UInt8(truncatingIfNeeded: key >> 16), UInt8(truncatingIfNeeded: key >> 24)))
-        try socket.writeAll(frame, deadline: Self.deadline(after: writeTimeout))
+    private func write(_ frame: OutgoingBytes) throws(WebSocketClientError) {
+        try socket.writeAll(UnsafeRawBufferPointer(start: frame.base, count: frame.count), deadline: Self.deadline(after: writeTimeout))
     }
 
     private func ensureOpen() throws(WebSocketClientError) {
-        if let closeReceived { throw .closed(code: closeReceived.code, reason: closeReceived.reason) }
-        if let protocolFailure { throw .protocolError("\(protocolFailure.code.rawValue): \(protocolFailure.reason)") }
+        if let ended = endingError() { throw ended }
         if !socket.isOpen { throw .connectionLost }
-        if closeSent { throw .unexpected("send after close") }
+        if machine.state == .closeSent { throw .unexpected("send after close") }
+    }
+
+    /// What a call throws once the connection has ended, as the machine recorded it.
+    private func endingError() -> WebSocketClientError? {
+        switch machine.state {
+        case .open, .closeSent:
+            return nil
+        case .finishing(let ending), .gone(let ending):
+            switch ending {
+            case .closeReceived(let code, let reason): return .closed(code: code, reason: reason)
+            case .violation(let error): return .protocolError("\(error.code.rawValue): \(error.reason)")
+            case .endOfStream, .closeTimedOut, .flushTimedOut, .socketGone: return .connectionLost
+            }
+        }
     }
 
     // MARK: Receiving
@@ -168,33 +186,19 @@ public final class WebSocketClient {
                     pending.removeAll(keepingCapacity: true)
                     pendingHead = 0
                 }
-                switch event {
-                case .ping(let payload):
-                    if !closeSent { try sendFrame(.pong, payload) }
-                    continue
-                case .close(let code, let reason):
-                    closeReceived = (code, reason)
-                    if !closeSent {
-                        closeSent = true
-                        // Echo the status code (RFC 6455 §5.5.1); the peer may already be gone.
-                        try? sendFrame(.close, code.map { WebSocketFrameEncoder.closePayload(code: $0, reason: "") } ?? [])
-                    }
-                    socket.close()
-                    throw .closed(code: code, reason: reason)
-                default:
-                    return event
-                }
+                return event
             }
-            if let closeReceived { throw .closed(code: closeReceived.code, reason: closeReceived.reason) }
-            if let protocolFailure { throw .protocolError("\(protocolFailure.code.rawValue): \(protocolFailure.reason)") }
+            if let ended = endingError() { throw ended }
             guard socket.isOpen else { throw .connectionLost }
             let n = try readSome(deadline: deadline)
             if n < 0 { return nil }
             if n == 0 {
+                try perform(machine.inputEnded())
                 socket.close()
-                throw .connectionLost
+                continue
             }
-            readBuffer.withUnsafeBytes { raw in decodeIncoming(UnsafeRawBufferPointer(rebasing: raw[..<n])) }
+            let actions = readBuffer.withUnsafeBytes { raw in machine.received(UnsafeRawBufferPointer(rebasing: raw[..<n])) }
+            try perform(actions)
         }
     }
 
@@ -214,11 +218,8 @@ public final class WebSocketClient {
     @discardableResult
     public func close(code: UInt16 = 1000, reason: String = "", timeout: Double = 5) throws(WebSocketClientError) -> UInt16? {
         defer { socket.close() }
-        if let closeReceived { return closeReceived.code }
-        if !closeSent {
-            closeSent = true
-            try sendFrame(.close, WebSocketFrameEncoder.closePayload(code: code, reason: reason))
-        }
+        if case .closed(let received, _)? = endingError() { return received }
+        try perform(machine.close(code: WebSocketCloseCode(rawValue: code), reason: reason))
         return try waitForClose(timeout: timeout)
     }
 
@@ -243,6 +244,7 @@ public final class WebSocketClient {
     /// Closes the TCP connection at once, with no close frame.
     public func disconnect() {
         socket.close()
+        _ = machine.socketGone()
     }
 
     // MARK: Plumbing
@@ -255,18 +257,41 @@ public final class WebSocketClient {
         return try result.get() ?? -1
     }
 
-    /// Decodes server bytes into `pending`. On a protocol violation sends a close with its
-    /// code and closes the socket; the events before it stay readable, then receiving throws.
-    private func decodeIncoming(_ bytes: UnsafeRawBufferPointer) {
-        let result = decoder.decode(bytes)
-        pending += result.events
-        guard let error = result.error else { return }
-        protocolFailure = error
-        if !closeSent {
-            closeSent = true
-            try? sendFrame(.close, WebSocketFrameEncoder.closePayload(code: error.code.rawValue, reason: error.reason))
+    /// Performs the machine's actions: writes go out at once, messages and pongs queue up for
+    /// ``receive(timeout:)``, "close the socket" closes it; hub, timer and log actions are the
+    /// server's. A write that fails is thrown, except once the connection is ending (the close
+    /// echo or the close after a violation: the peer may already be gone).
+    private func perform(_ first: [WebSocketConnectionMachine.Action]) throws(WebSocketClientError) {
+        var actions = first
+        while !actions.isEmpty {
+            var delivered = false
+            for action in actions {
+                switch action {
+                case .write(let frame):
+                    switch machine.state {
+                    case .open, .closeSent: try write(frame)
+                    case .finishing, .gone: try? write(frame)
+                    }
+                case .deliver(let event, let data):
+                    delivered = true
+                    if event == .message { pending.append(data.isBinary ? .binary(data.bytes) : .text(data.text)) }
+                case .pong(let payload):
+                    pending.append(.pong(payload))
+                case .closeWhenFlushed, .closeNow:
+                    socket.close()   // writes are synchronous: everything queued is already out
+                case .join, .leave, .arm, .cancel, .notice:
+                    break
+                }
+            }
+            guard delivered else { return }
+            actions = machine.handlerReturned(threw: false)
         }
-        socket.close()
+    }
+
+    /// A masking key from the system's random source (RFC 6455 §5.3: unpredictable).
+    private static func randomMaskKey() -> UInt32 {
+        var random = SystemRandomNumberGenerator()
+        return UInt32.random(in: .min ... .max, using: &random)
     }
 
     private static func deadline(after seconds: Double) -> ContinuousClock.Instant {

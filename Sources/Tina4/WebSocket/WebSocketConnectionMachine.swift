@@ -1,0 +1,363 @@
+/// Where it is decided that a WebSocket connection closes: the whole life of one connection
+/// (RFC 6455 §5.5, §7) as a value. Inputs go in (bytes read, the application's close, a handler
+/// returning, a timer firing, end of stream, the socket going away); actions come out (write
+/// these bytes, deliver this event, arm or cancel this timer, close the socket). It does no
+/// I/O and reads no clock, so every close path is unit-tested with byte vectors; the server's
+/// ``WebSocketSession`` and the blocking ``WebSocketClient`` are thin drivers of it.
+///
+/// ```text
+///            close(code:) / handler threw (1011)
+///   open ─────────────────────────────────────────▶ closeSent ──timer .closeHandshake──▶ gone
+///    │                                                  │                  (socket closed at once)
+///    │ peer close (code echoed), protocol error          │ peer close, EOF, protocol error
+///    │ (close frame with its code), EOF (1006)          ▼
+///    └───────────────────────────────────────────▶ finishing ──timer .closeFlush──────▶ gone
+///    │                                                  │ socket closed once flushed
+///    └────────────── socket gone (1006) ───────────────┴──────────────────────────────▶ gone
+/// ```
+///
+/// Leaving `open` emits `.leave` (out of the hub: hub membership *is* being open) and then the
+/// `.close` event, exactly once; if a handler of this connection is running, `.close` waits
+/// until ``handlerReturned(threw:)``. A `.deliver` is always the last action of its list: the
+/// driver runs the handler, then calls ``handlerReturned(threw:)`` for what comes next (the
+/// remaining events of the same read, in order, then a violation that followed them).
+///
+/// ```swift
+/// var machine = WebSocketConnectionMachine(role: .server, maxMessageBytes: 1 << 20, closeTimeoutMilliseconds: 5000)
+/// var actions = machine.start()                       // [.join, .deliver(.open, .empty)]
+/// // … run the handler, then:
+/// actions = machine.handlerReturned(threw: false)     // []
+/// actions = bytes.withUnsafeBytes { machine.received($0) }   // e.g. [.deliver(.message, "hi")]
+/// ```
+///
+/// Room for what comes next: a heartbeat is another ``TimerKind``; an extension such as
+/// permessage-deflate transforms payloads where ``frame(_:)`` delivers them and where
+/// ``encode(_:payload:)`` builds frames; a negotiated subprotocol is data the driver keeps.
+struct WebSocketConnectionMachine {
+    /// Which end this is: a server requires masked frames and sends unmasked ones; a client
+    /// requires unmasked frames and masks each frame it sends with a fresh key from `maskKey`.
+    enum Role {
+        case server
+        case client(maskKey: () -> UInt32)
+    }
+
+    /// The timers a connection may hold; each is armed by one state and cancelled on leaving it.
+    enum TimerKind: Sendable, Equatable {
+        /// `closeSent`: how long the peer has to answer our close frame.
+        case closeHandshake
+        /// `finishing`: how long the peer has to take our last bytes.
+        case closeFlush
+    }
+
+    /// Why the connection ended.
+    enum Ending: Sendable, Equatable {
+        /// The peer's close frame (its code, nil for an empty payload), first or in answer to ours.
+        case closeReceived(code: UInt16?, reason: String)
+        /// The peer broke the protocol; the close frame with `error.code` went out if we were open.
+        case violation(WebSocketProtocolError)
+        /// The peer ended its stream without a close frame (after ours, or at all: 1006).
+        case endOfStream
+        /// Our close frame was not answered in time.
+        case closeTimedOut
+        /// Our last bytes were not taken in time.
+        case flushTimedOut
+        /// The socket went away under us (write error, reset, server stopped).
+        case socketGone
+    }
+
+    enum State: Sendable, Equatable {
+        /// Messages flow both ways.
+        case open
+        /// Our close frame is out; waiting for the peer's (``TimerKind/closeHandshake`` armed).
+        case closeSent
+        /// Nothing more to say or hear; the socket closes once flushed (``TimerKind/closeFlush`` armed).
+        case finishing(Ending)
+        /// The socket is closed.
+        case gone(Ending)
+    }
+
+    /// Things worth a log line; the driver words them (it knows the connection's name).
+    enum Notice: Sendable, Equatable {
+        case protocolViolation(WebSocketProtocolError)
+        /// EOF while open: 1006 locally, no close frame is sent.
+        case endOfStreamWithoutClose
+        /// The socket went away while open: 1006 locally.
+        case lostWithoutClose
+        case closeTimedOut(milliseconds: UInt64)
+        case flushTimedOut(milliseconds: UInt64)
+    }
+
+    enum Action {
+        /// Enter the hub: the connection now counts as open and receives broadcasts.
+        case join
+        /// Leave the hub: the connection is no longer open (it happens before `.close` is delivered).
+        case leave
+        /// Queue these bytes on the socket.
+        case write(OutgoingBytes)
+        /// Run the handler with this event, then call ``handlerReturned(threw:)``. Always last.
+        case deliver(WebSocketEvent, WebSocketData)
+        /// A pong arrived (the client API returns it; the server ignores it).
+        case pong([UInt8])
+        case arm(TimerKind, milliseconds: UInt64)
+        case cancel(TimerKind)
+        /// Close the socket once what is queued is written.
+        case closeWhenFlushed
+        /// Close the socket now, dropping what is queued.
+        case closeNow
+        case notice(Notice)
+    }
+
+    /// Whether a handler of this connection is running: a `.close` due while it runs waits for it.
+    private enum Handler { case idle, running, runningCloseDue }
+
+    let role: Role
+    let closeTimeoutMilliseconds: UInt64
+    private(set) var state = State.open
+    private var handler = Handler.idle
+    private var decoder: WebSocketFrameDecoder
+    /// Events of the last read not handled yet (a handler is running); empty, with no heap, otherwise.
+    private var inbox: [WebSocketFrameEvent] = []
+    private var inboxNext = 0
+
+    init(role: Role, maxMessageBytes: Int, closeTimeoutMilliseconds: UInt64) {
+        self.role = role
+        self.closeTimeoutMilliseconds = closeTimeoutMilliseconds
+        let isServer = if case .server = role { true } else { false }
+        decoder = WebSocketFrameDecoder(options: .init(maxMessageBytes: maxMessageBytes, requireMaskedFrames: isServer))
+    }
+
+    /// True until the connection starts closing; sends are dropped after that.
+    var isOpen: Bool { state == .open }
+
+    /// Heap bytes the decoder holds (0 between messages).
+    var retainedCapacity: Int { decoder.retainedCapacity &+ inbox.capacity }
+
+    // MARK: Inputs
+
+    /// The handshake is done: join the hub and deliver `.open`.
+    mutating func start() -> [Action] {
+        guard state == .open, handler == .idle else { return [] }
+        handler = .running
+        return [.join, .deliver(.open, .empty)]
+    }
+
+    /// Bytes read from the socket: handles the events they complete, in order, and only then a
+    /// violation that followed them in the same read.
+    mutating func received(_ bytes: UnsafeRawBufferPointer) -> [Action] {
+        switch state {
+        case .open, .closeSent: break
+        case .finishing, .gone: return []
+        }
+        let result = decoder.decode(bytes)
+        if inbox.isEmpty { inbox = result.events } else { inbox += result.events }
+        var actions: [Action] = []
+        drain(&actions)
+        return actions
+    }
+
+    /// The handler delivered last has returned (`threw`: it threw, which closes with 1011).
+    mutating func handlerReturned(threw: Bool) -> [Action] {
+        var actions: [Action] = []
+        if threw, state == .open { startClose(code: .internalError, reason: "internal error", &actions) }
+        let closeDue = handler == .runningCloseDue
+        handler = .idle
+        if closeDue {
+            deliverClose(&actions)
+        } else {
+            drain(&actions)
+        }
+        return actions
+    }
+
+    /// The application closes (`code` must be valid on the wire): our close frame goes out and
+    /// the peer has ``closeTimeoutMilliseconds`` to answer. Ignored unless open.
+    mutating func close(code: WebSocketCloseCode, reason: String) -> [Action] {
+        var actions: [Action] = []
+        if state == .open { startClose(code: code, reason: reason, &actions) }
+        return actions
+    }
+
+    /// The peer sent EOF: it sends nothing more but may still read, so what is queued (replies
+    /// to its last messages, the echo of its close frame) is written before the socket closes.
+    mutating func inputEnded() -> [Action] {
+        var actions: [Action] = []
+        switch state {
+        case .open:
+            actions.append(.notice(.endOfStreamWithoutClose))
+            finish(.endOfStream, &actions)
+            leaveOpen(&actions)
+        case .closeSent:
+            actions.append(.cancel(.closeHandshake))
+            finish(.endOfStream, &actions)
+        case .finishing, .gone:
+            break
+        }
+        return actions
+    }
+
+    /// A timer armed by this machine fired; a stale one (its state already left) does nothing.
+    mutating func timerFired(_ kind: TimerKind) -> [Action] {
+        switch (state, kind) {
+        case (.closeSent, .closeHandshake):
+            state = .gone(.closeTimedOut)
+            return [.notice(.closeTimedOut(milliseconds: closeTimeoutMilliseconds)), .closeNow]
+        case (.finishing, .closeFlush):
+            state = .gone(.flushTimedOut)
+            return [.notice(.flushTimedOut(milliseconds: closeTimeoutMilliseconds)), .closeNow]
+        default:
+            return []
+        }
+    }
+
+    /// The socket is closed (by us, a write error, a reset or the server stopping).
+    mutating func socketGone() -> [Action] {
+        var actions: [Action] = []
+        inbox = []
+        inboxNext = 0
+        switch state {
+        case .open:
+            state = .gone(.socketGone)
+            actions.append(.notice(.lostWithoutClose))
+            leaveOpen(&actions)
+        case .closeSent:
+            state = .gone(.socketGone)
+            actions.append(.cancel(.closeHandshake))
+        case .finishing(let ending):
+            state = .gone(ending)
+            actions.append(.cancel(.closeFlush))
+        case .gone:
+            break
+        }
+        return actions
+    }
+
+    // MARK: Output
+
+    /// A data frame for the application to send, or nil once the connection is closing.
+    /// Masked with a fresh key in the client role.
+    func encode(_ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer) -> OutgoingBytes? {
+        guard state == .open else { return nil }
+        return WebSocketFrameEncoder.outgoing(opcode, payload: payload, mask: nextMask())
+    }
+
+    /// A text frame for the application to send, or nil once the connection is closing.
+    func encode(text: String) -> OutgoingBytes? {
+        guard state == .open else { return nil }
+        return WebSocketFrameEncoder.outgoingText(text, mask: nextMask())
+    }
+
+    /// A ping frame, or nil once the connection is closing.
+    func ping(_ payload: [UInt8]) -> OutgoingBytes? {
+        guard state == .open else { return nil }
+        return WebSocketFrameEncoder.outgoingControl(.ping, payload: payload, mask: nextMask())
+    }
+
+    private func nextMask() -> WebSocketMask? {
+        guard case .client(let maskKey) = role else { return nil }
+        let key = maskKey()
+        return WebSocketMask(UInt8(truncatingIfNeeded: key), UInt8(truncatingIfNeeded: key >> 8),
+                             UInt8(truncatingIfNeeded: key >> 16), UInt8(truncatingIfNeeded: key >> 24))
+    }
+
+    // MARK: Transitions
+
+    /// Handles inbox events until one is delivered (a handler must run first) or none is left;
+    /// then, if the read ended in a violation, fails.
+    private mutating func drain(_ actions: inout [Action]) {
+        while handler == .idle, inboxNext < inbox.count {
+            let event = inbox[inboxNext]
+            inboxNext &+= 1
+            frame(event, &actions)
+        }
+        guard handler == .idle else { return }
+        inbox = []   // released: an idle connection holds no event buffer
+        inboxNext = 0
+        // A decoder that met a violation is dead and reports it again on any input; a live one
+        // reports nothing for no input. So the violation after the events is found here.
+        if let error = decoder.decode(UnsafeRawBufferPointer(start: nil, count: 0)).error {
+            fail(error, &actions)
+        }
+    }
+
+    /// One decoded frame from the peer.
+    private mutating func frame(_ event: WebSocketFrameEvent, _ actions: inout [Action]) {
+        switch event {
+        case .text(let text):
+            if state == .open { deliver(.message, WebSocketData(text: text), &actions) }
+        case .binary(let bytes):
+            if state == .open { deliver(.message, WebSocketData(binary: bytes), &actions) }
+        case .ping(let payload):
+            if state == .open {
+                actions.append(.write(WebSocketFrameEncoder.outgoingControl(.pong, payload: payload, mask: nextMask())))
+            }
+        case .pong(let payload):
+            if state == .open || state == .closeSent { actions.append(.pong(payload)) }
+        case .close(let code, let reason):
+            switch state {
+            case .open:
+                // Echo the peer's code (RFC 6455 §5.5.1), then end the TCP connection.
+                actions.append(.write(WebSocketFrameEncoder.outgoingClose(code: code, mask: nextMask())))
+                finish(.closeReceived(code: code, reason: reason), &actions)
+                leaveOpen(&actions)
+            case .closeSent:
+                actions.append(.cancel(.closeHandshake))
+                finish(.closeReceived(code: code, reason: reason), &actions)
+            case .finishing, .gone:
+                break
+            }
+        }
+    }
+
+    /// A protocol violation: the close frame with its code (if we were open), then the socket
+    /// closes without waiting for an answer.
+    private mutating func fail(_ error: WebSocketProtocolError, _ actions: inout [Action]) {
+        switch state {
+        case .open:
+            actions.append(.notice(.protocolViolation(error)))
+            actions.append(.write(WebSocketFrameEncoder.outgoingClose(code: error.code.rawValue, reason: error.reason, mask: nextMask())))
+            finish(.violation(error), &actions)
+            leaveOpen(&actions)
+        case .closeSent:
+            actions.append(.notice(.protocolViolation(error)))
+            actions.append(.cancel(.closeHandshake))
+            finish(.violation(error), &actions)
+        case .finishing, .gone:
+            break
+        }
+    }
+
+    private mutating func startClose(code: WebSocketCloseCode, reason: String, _ actions: inout [Action]) {
+        state = .closeSent
+        actions.append(.write(WebSocketFrameEncoder.outgoingClose(code: code.rawValue, reason: reason, mask: nextMask())))
+        actions.append(.arm(.closeHandshake, milliseconds: closeTimeoutMilliseconds))
+        leaveOpen(&actions)
+    }
+
+    /// Enters `finishing`: the socket closes once flushed, within the close timeout, so a peer
+    /// that stops reading cannot keep a finished connection open.
+    private mutating func finish(_ ending: Ending, _ actions: inout [Action]) {
+        state = .finishing(ending)
+        actions.append(.closeWhenFlushed)
+        actions.append(.arm(.closeFlush, milliseconds: closeTimeoutMilliseconds))
+    }
+
+    /// The connection just left `open`: out of the hub, then `.close` (now, or when the running
+    /// handler returns). Called once per connection, last in its action list.
+    private mutating func leaveOpen(_ actions: inout [Action]) {
+        actions.append(.leave)
+        if handler == .idle {
+            deliverClose(&actions)
+        } else {
+            handler = .runningCloseDue
+        }
+    }
+
+    private mutating func deliverClose(_ actions: inout [Action]) {
+        deliver(.close, .empty, &actions)
+    }
+
+    private mutating func deliver(_ event: WebSocketEvent, _ data: WebSocketData, _ actions: inout [Action]) {
+        handler = .running
+        actions.append(.deliver(event, data))
+    }
+}
