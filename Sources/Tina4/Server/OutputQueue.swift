@@ -35,10 +35,16 @@ final class OutgoingBytes {
 }
 
 /// Bytes waiting to be written to one socket, in order, written with `writev`.
+///
+/// One chunk (a response, a frame) is held inline; only a second queued chunk makes an array,
+/// and the array is released once written, so an idle queue holds no heap memory.
 struct OutputQueue {
+    /// The chunk queued when it is the only one.
+    private var single: OutgoingBytes?
+    /// Every chunk, when more than one is queued (then `single` is nil).
     private var chunks: [OutgoingBytes] = []
     private var head = 0            // index of the first unwritten chunk
-    private var headOffset = 0      // bytes of chunks[head] already written
+    private var headOffset = 0      // bytes of the first unwritten chunk already written
     /// Bytes queued and not yet written.
     private(set) var byteCount = 0
 
@@ -46,7 +52,15 @@ struct OutputQueue {
 
     mutating func append(_ bytes: OutgoingBytes) {
         guard bytes.count > 0 else { return }
-        chunks.append(bytes)
+        if single == nil && chunks.isEmpty {
+            single = bytes
+        } else {
+            if let only = single {   // head is 0 and headOffset belongs to it: it stays first
+                chunks.append(only)
+                single = nil
+            }
+            chunks.append(bytes)
+        }
         byteCount += bytes.count
     }
 
@@ -58,12 +72,17 @@ struct OutputQueue {
         let maxVectors = vectors.count
         while byteCount > 0 {
             var used = 0
-            var index = head
-            while index < chunks.count && used < maxVectors {
-                let skip = index == head ? headOffset : 0
-                vectors[used] = iovec(iov_base: chunks[index].base + skip, iov_len: chunks[index].count - skip)
-                used += 1
-                index += 1
+            if let only = single {
+                vectors[0] = iovec(iov_base: only.base + headOffset, iov_len: only.count - headOffset)
+                used = 1
+            } else {
+                var index = head
+                while index < chunks.count && used < maxVectors {
+                    let skip = index == head ? headOffset : 0
+                    vectors[used] = iovec(iov_base: chunks[index].base + skip, iov_len: chunks[index].count - skip)
+                    used += 1
+                    index += 1
+                }
             }
             let result = Socket.writev(fd, UnsafeBufferPointer(rebasing: vectors[0..<used]))
             switch result {
@@ -71,6 +90,15 @@ struct OutputQueue {
             case .failed(let code): return .failed(code)
             case .wrote(var written):
                 byteCount -= written
+                if let only = single {
+                    if written >= only.count - headOffset {
+                        single = nil
+                        headOffset = 0
+                    } else {
+                        headOffset += written
+                    }
+                    continue
+                }
                 while written > 0 {
                     let remaining = chunks[head].count - headOffset
                     if written >= remaining {
@@ -90,7 +118,8 @@ struct OutputQueue {
 
     /// Drops everything queued (the connection is going away).
     mutating func removeAll() {
-        chunks.removeAll()
+        single = nil
+        chunks = []
         head = 0
         headOffset = 0
         byteCount = 0
@@ -98,7 +127,7 @@ struct OutputQueue {
 
     private mutating func compact() {
         if head == chunks.count {
-            chunks.removeAll(keepingCapacity: chunks.capacity <= 16)
+            chunks = []   // released: an idle queue holds no array
             head = 0
         } else if head >= 32 && head * 2 >= chunks.count {
             chunks.removeFirst(head)

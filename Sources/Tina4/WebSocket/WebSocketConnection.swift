@@ -23,6 +23,12 @@ import FoundationEssentials
 /// into one allocation and the decoder keeps nothing between messages.
 @MainActor
 public final class WebSocketConnection {
+    // Stored properties are ordered so that small ones fill the padding of the ones before.
+
+    /// The protocol state: every open/close decision is made there.
+    var machine: WebSocketConnectionMachine
+    /// The index of this connection in its hub group (for O(1) removal), or -1 when not in one.
+    var hubIndex: Int32 = -1
     /// A unique, URL-safe identifier (15 characters).
     public let id: String
     /// The path the client connected to, in its ``CanonicalPath`` form: the scope of
@@ -31,18 +37,13 @@ public final class WebSocketConnection {
     /// `/ws/chat/%61` joins `/ws/chat/a`, `/ws/chat/my%20room` is `/ws/chat/my room`, and
     /// `/ws/chat/a%2Fb` stays one segment: `/ws/chat/a%2Fb` (its `room` parameter is `a/b`).
     public let path: String
-    /// The headers of the opening handshake (Origin, Cookie, User-Agent…).
+    /// The headers of the opening handshake (Origin, Cookie, User-Agent…), packed.
     public let headers: HTTPHeaders
     /// Path parameters, then query parameters (`?token=…`), packed like the headers.
     private let paramFields: HTTPHeaders
-
     unowned let hub: WebSocketHub
-    /// The index of this connection in its hub group (for O(1) removal), or -1 when not in one.
-    var hubIndex = -1
     /// Where frames go (the server's channel, or a recorder in tests); nil once the socket is gone.
     var transport: (any WebSocketTransport)?
-    /// The protocol state: every open/close decision is made there.
-    var machine: WebSocketConnectionMachine
     /// The route pattern (for log lines) and its handler.
     let route: String
     let handler: WebSocketHandler

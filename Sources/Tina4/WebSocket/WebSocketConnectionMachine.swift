@@ -38,7 +38,17 @@ struct WebSocketConnectionMachine {
     /// requires unmasked frames and masks each frame it sends with a fresh key from `maskKey`.
     enum Role {
         case server
-        case client(maskKey: () -> UInt32)
+        case client(MaskKeys)
+
+        /// The client role with `maskKey` as its source of masking keys.
+        static func client(maskKey: @escaping () -> UInt32) -> Role { .client(MaskKeys(maskKey)) }
+    }
+
+    /// Where a client's masking keys come from (one pointer in the machine, so the server pays
+    /// nothing for it).
+    final class MaskKeys {
+        let next: () -> UInt32
+        init(_ next: @escaping () -> UInt32) { self.next = next }
     }
 
     /// The timers a connection may hold; each is armed by one state and cancelled on leaving it.
@@ -110,27 +120,57 @@ struct WebSocketConnectionMachine {
     /// Whether a handler of this connection is running: a `.close` due while it runs waits for it.
     private enum Handler { case idle, running, runningCloseDue }
 
-    let role: Role
-    let closeTimeoutMilliseconds: UInt64
+    // Laid out for the idle case (a few dozen bytes): the decoder lives in a box only while a
+    // frame or message is partly received; between messages a fresh one carries on identically.
     private(set) var state = State.open
-    private var handler = Handler.idle
-    private var decoder: WebSocketFrameDecoder
     /// Events of the last read not handled yet (a handler is running); empty, with no heap, otherwise.
     private var inbox: [WebSocketFrameEvent] = []
-    private var inboxNext = 0
+    /// The decoder of a frame or message in progress (or of the violation it found); nil between messages.
+    private var partial: DecoderBox?
+    let role: Role
+    let maxMessageBytes: Int
+    private let closeTimeout: UInt32
+    private var inboxNext: UInt32 = 0
+    private var handler = Handler.idle
+
+    /// A decoder kept across reads.
+    private final class DecoderBox {
+        var decoder: WebSocketFrameDecoder
+        init(_ decoder: WebSocketFrameDecoder) { self.decoder = decoder }
+    }
 
     init(role: Role, maxMessageBytes: Int, closeTimeoutMilliseconds: UInt64) {
         self.role = role
-        self.closeTimeoutMilliseconds = closeTimeoutMilliseconds
-        let isServer = if case .server = role { true } else { false }
-        decoder = WebSocketFrameDecoder(options: .init(maxMessageBytes: maxMessageBytes, requireMaskedFrames: isServer))
+        self.maxMessageBytes = maxMessageBytes
+        closeTimeout = UInt32(clamping: closeTimeoutMilliseconds)
     }
+
+    /// How long the peer has to answer our close frame, or to take our last bytes.
+    var closeTimeoutMilliseconds: UInt64 { UInt64(closeTimeout) }
 
     /// True until the connection starts closing; sends are dropped after that.
     var isOpen: Bool { state == .open }
 
-    /// Heap bytes the decoder holds (0 between messages).
-    var retainedCapacity: Int { decoder.retainedCapacity &+ inbox.capacity }
+    /// Heap bytes held for input (0 between messages: no decoder buffer, no event list).
+    var retainedCapacity: Int { (partial?.decoder.retainedCapacity ?? 0) &+ inbox.capacity }
+
+    private var decoderOptions: WebSocketDecoderOptions {
+        let isServer = if case .server = role { true } else { false }
+        return WebSocketDecoderOptions(maxMessageBytes: maxMessageBytes, requireMaskedFrames: isServer)
+    }
+
+    /// Decodes with the kept decoder, or a fresh one; keeps it only if something is left partial.
+    private mutating func decode(_ bytes: UnsafeRawBufferPointer) -> WebSocketDecodeResult {
+        if let box = partial {
+            let result = box.decoder.decode(bytes)
+            if result.error == nil && box.decoder.isBetweenMessages { partial = nil }
+            return result
+        }
+        var decoder = WebSocketFrameDecoder(options: decoderOptions)
+        let result = decoder.decode(bytes)
+        if result.error != nil || !decoder.isBetweenMessages { partial = DecoderBox(decoder) }
+        return result
+    }
 
     // MARK: Inputs
 
@@ -148,7 +188,7 @@ struct WebSocketConnectionMachine {
         case .open, .closeSent: break
         case .finishing, .gone: return []
         }
-        let result = decoder.decode(bytes)
+        let result = decode(bytes)
         if inbox.isEmpty { inbox = result.events } else { inbox += result.events }
         var actions: [Action] = []
         drain(&actions)
@@ -253,8 +293,8 @@ struct WebSocketConnectionMachine {
     }
 
     private func nextMask() -> WebSocketMask? {
-        guard case .client(let maskKey) = role else { return nil }
-        let key = maskKey()
+        guard case .client(let keys) = role else { return nil }
+        let key = keys.next()
         return WebSocketMask(UInt8(truncatingIfNeeded: key), UInt8(truncatingIfNeeded: key >> 8),
                              UInt8(truncatingIfNeeded: key >> 16), UInt8(truncatingIfNeeded: key >> 24))
     }
@@ -264,17 +304,17 @@ struct WebSocketConnectionMachine {
     /// Handles inbox events until one is delivered (a handler must run first) or none is left;
     /// then, if the read ended in a violation, fails.
     private mutating func drain(_ actions: inout [Action]) {
-        while handler == .idle, inboxNext < inbox.count {
-            let event = inbox[inboxNext]
+        while handler == .idle, Int(inboxNext) < inbox.count {
+            let event = inbox[Int(inboxNext)]
             inboxNext &+= 1
             frame(event, &actions)
         }
         guard handler == .idle else { return }
         inbox = []   // released: an idle connection holds no event buffer
         inboxNext = 0
-        // A decoder that met a violation is dead and reports it again on any input; a live one
-        // reports nothing for no input. So the violation after the events is found here.
-        if let error = decoder.decode(UnsafeRawBufferPointer(start: nil, count: 0)).error {
+        // A decoder that met a violation is kept, dead, and reports it again on any input; a
+        // live one reports nothing for no input. So the violation after the events is found here.
+        if let error = partial?.decoder.decode(UnsafeRawBufferPointer(start: nil, count: 0)).error {
             fail(error, &actions)
         }
     }

@@ -87,6 +87,12 @@ public struct WebSocketFrameDecoder: Sendable {
         headerBytes.count &+ messageBuffer.count &+ controlBuffer.count
     }
 
+    /// True when no header, frame or message is partly received and the decoder is neither
+    /// closed nor dead: a fresh decoder with the same options would carry on identically.
+    var isBetweenMessages: Bool {
+        frame == nil && messageOpcode == nil && headerBytes.isEmpty && failure == nil && !isClosed
+    }
+
     /// Heap bytes held by the buffers (their capacity, not their count): 0 whenever no frame
     /// or message is partially received.
     var retainedCapacity: Int {

@@ -16,19 +16,19 @@ public final class WebSocketHub {
 
     func add(_ connection: WebSocketConnection) {
         groups[connection.path, default: []].append(connection)
-        connection.hubIndex = groups[connection.path]!.count - 1
+        connection.hubIndex = Int32(groups[connection.path]!.count - 1)
         totalCount += 1
     }
 
     /// Removes a connection (idempotent). Swaps the last member into its place.
     func remove(_ connection: WebSocketConnection) {
-        let index = connection.hubIndex
+        let index = Int(connection.hubIndex)
         guard index >= 0, var group = groups[connection.path], index < group.count, group[index] === connection else { return }
         groups[connection.path] = nil  // keep the array uniquely referenced while editing it
         let last = group.removeLast()
         if last !== connection {
             group[index] = last
-            last.hubIndex = index
+            last.hubIndex = Int32(index)
         }
         connection.hubIndex = -1
         totalCount -= 1
