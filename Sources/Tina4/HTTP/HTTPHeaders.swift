@@ -101,8 +101,8 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable, ExpressibleByDictionar
         case .packed(let packed):
             var found: String?
             packed.forEach { fieldName, value in
-                guard HTTPBytes.equalsIgnoringCase(fieldName, name.utf8) else { return true }
-                found = String(decoding: value, as: UTF8.self)   // packed from a String: valid UTF-8
+                guard fieldName.equalsIgnoringCase(name) else { return true }
+                found = value.string
                 return false
             }
             return found
@@ -221,30 +221,39 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable, ExpressibleByDictionar
     }
 }
 
-/// Header fields packed into one byte array: a varint field count, then per field a varint
-/// name length, the name's UTF-8, a varint value length, the value's UTF-8.
+/// Header fields packed into one byte array: a varint field count, then each name and value
+/// as one string. A string is a varint `n`: odd means entry `n / 2` of ``common`` (names and
+/// values browsers send in a WebSocket handshake, matched exactly, so case is kept), even means
+/// `n / 2` bytes of UTF-8 follow.
 ///
 /// ```swift
-/// let packed = PackedFields([("Host", "a")])   // bytes 01 04 48 6F 73 74 01 61
+/// let packed = PackedFields([("Host", "a")])   // 01 01 02 61: one field, common[0], "a"
 /// packed.elements                              // [("Host", "a")]
 /// ```
 private struct PackedFields: Sendable {
+    /// Strings stored as one byte each (at most 63 entries, so every index fits one varint byte).
+    private static let common: [String] = [
+        "Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version",
+        "Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol", "Origin", "User-Agent", "Cookie",
+        "Accept-Encoding", "Accept-Language", "Cache-Control", "Pragma", "Authorization",
+        "websocket", "13", "no-cache", "gzip, deflate, br, zstd", "gzip, deflate, br", "gzip, deflate",
+        "permessage-deflate; client_max_window_bits", "keep-alive, Upgrade", "en-US,en;q=0.9",
+        "upgrade", "Websocket",
+    ]
+    private static let commonIndex: [String: Int] = Dictionary(
+        uniqueKeysWithValues: common.enumerated().map { ($0.element, $0.offset) })
+
     private let bytes: [UInt8]
 
     init(_ fields: [HTTPHeaders.Element]) {
         var bytes: [UInt8] = []
         var size = Self.varintSize(fields.count)
-        for field in fields {
-            size += Self.varintSize(field.name.utf8.count) + field.name.utf8.count
-            size += Self.varintSize(field.value.utf8.count) + field.value.utf8.count
-        }
+        for field in fields { size += Self.encodedSize(field.name) + Self.encodedSize(field.value) }
         bytes.reserveCapacity(size)
         Self.appendVarint(fields.count, to: &bytes)
         for field in fields {
-            Self.appendVarint(field.name.utf8.count, to: &bytes)
-            bytes.append(contentsOf: field.name.utf8)
-            Self.appendVarint(field.value.utf8.count, to: &bytes)
-            bytes.append(contentsOf: field.value.utf8)
+            Self.append(field.name, to: &bytes)
+            Self.append(field.value, to: &bytes)
         }
         self.bytes = bytes
     }
@@ -254,17 +263,34 @@ private struct PackedFields: Sendable {
         return readVarint(&offset)
     }
 
+    /// One string as stored: a common entry, or a slice of the buffer.
+    enum Piece {
+        case common(String)
+        case literal(ArraySlice<UInt8>)
+
+        var string: String {
+            switch self {
+            case .common(let string): return string
+            // Packed from a String, so valid UTF-8: decoding repairs nothing.
+            case .literal(let bytes): return String(decoding: bytes, as: UTF8.self)
+            }
+        }
+
+        func equalsIgnoringCase(_ other: String) -> Bool {
+            switch self {
+            case .common(let string): return HTTPBytes.equalsIgnoringCase(string, other)
+            case .literal(let bytes): return HTTPBytes.equalsIgnoringCase(bytes, other.utf8)
+            }
+        }
+    }
+
     /// Calls `body` with each name and value in order until it returns false.
-    func forEach(_ body: (ArraySlice<UInt8>, ArraySlice<UInt8>) -> Bool) {
+    func forEach(_ body: (Piece, Piece) -> Bool) {
         var offset = 0
         let count = readVarint(&offset)
         for _ in 0..<count {
-            let nameLength = readVarint(&offset)
-            let name = bytes[offset ..< offset + nameLength]
-            offset += nameLength
-            let valueLength = readVarint(&offset)
-            let value = bytes[offset ..< offset + valueLength]
-            offset += valueLength
+            let name = readPiece(&offset)
+            let value = readPiece(&offset)
             if !body(name, value) { return }
         }
     }
@@ -273,11 +299,18 @@ private struct PackedFields: Sendable {
         var elements: [HTTPHeaders.Element] = []
         elements.reserveCapacity(count)
         forEach { name, value in
-            // Packed from Strings, so both are valid UTF-8 and decoding repairs nothing.
-            elements.append((name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self)))
+            elements.append((name: name.string, value: value.string))
             return true
         }
         return elements
+    }
+
+    private func readPiece(_ offset: inout Int) -> Piece {
+        let code = readVarint(&offset)
+        if code & 1 == 1 { return .common(Self.common[code >> 1]) }
+        let length = code >> 1
+        defer { offset += length }
+        return .literal(bytes[offset ..< offset + length])
     }
 
     private func readVarint(_ offset: inout Int) -> Int {
@@ -289,6 +322,21 @@ private struct PackedFields: Sendable {
             value |= Int(byte & 0x7F) << shift
             if byte & 0x80 == 0 { return value }
             shift += 7
+        }
+    }
+
+    private static func encodedSize(_ string: String) -> Int {
+        if commonIndex[string] != nil { return 1 }
+        let length = string.utf8.count
+        return varintSize(length << 1) + length
+    }
+
+    private static func append(_ string: String, to bytes: inout [UInt8]) {
+        if let index = commonIndex[string] {
+            appendVarint(index << 1 | 1, to: &bytes)
+        } else {
+            appendVarint(string.utf8.count << 1, to: &bytes)
+            bytes.append(contentsOf: string.utf8)
         }
     }
 
