@@ -234,9 +234,18 @@ struct HTTPConnection {
                 state = .finished
                 return .closeWhenFlushed
             }
+            // The keep-alive clock starts when the last response is queued (or the connection
+            // opens), the request clock when a request's first bytes arrive; neither restarts
+            // while it runs (an early timer, more bytes of the same request).
             let partial = parser.bufferedByteCount > 0
-            if partial, case .request? = deadline { return nil }   // the clock started when the request began
-            state = .reading(partial ? .request(now + limits.requestMilliseconds) : .idle(now + limits.keepAliveMilliseconds))
+            switch (deadline, partial) {
+            case (.request?, true), (.idle?, false):
+                break
+            case (_, true):
+                state = .reading(.request(now + limits.requestMilliseconds))
+            case (_, false):
+                state = .reading(.idle(now + limits.keepAliveMilliseconds))
+            }
             return nil
         }
         switch event {
