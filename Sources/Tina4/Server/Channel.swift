@@ -61,10 +61,11 @@ final class Channel: EventLoopHandler {
     ///
     /// ```
     ///  reading ──pauseReading()──▶ paused ──resumeReading() / lingering starts──▶ reading
-    ///  reading or paused ──EOF──▶ ended
+    ///  reading ──EOF──▶ ended
     /// ```
     /// Only `reading` has the socket's input watched; `ended` is never polled again (EOF stays
-    /// readable, level-triggered).
+    /// readable, level-triggered). A hang-up or error reported while not reading closes the
+    /// channel (see ``Lifecycle``).
     enum Input: UInt8 { case reading, paused, ended }
 
     /// The sending side.
@@ -88,10 +89,14 @@ final class Channel: EventLoopHandler {
     private(set) var input = Input.reading
     private(set) var output = Output.idle
 
+    /// The most bytes ever queued at once (saturating at 4 GiB); 32 bits, so that it packs with
+    /// the three states above into one 16-byte slot.
+    private var peakQueued: UInt32 = 0
+
     /// Bytes queued and not yet written.
     var pendingOutputBytes: Int { queue.byteCount }
     /// The most bytes ever queued at once on this channel (for tests and diagnostics).
-    private(set) var peakPendingOutputBytes = 0
+    var peakPendingOutputBytes: Int { Int(peakQueued) }
     /// Bytes written to the socket so far (lets a session tell a slow reader from a stalled one).
     private(set) var bytesWritten = 0
 
@@ -193,7 +198,7 @@ final class Channel: EventLoopHandler {
             return
         }
         queue.append(bytes)
-        if queue.byteCount > peakPendingOutputBytes { peakPendingOutputBytes = queue.byteCount }
+        if queue.byteCount > Int(peakQueued) { peakQueued = UInt32(clamping: queue.byteCount) }
         requestFlush()
     }
 

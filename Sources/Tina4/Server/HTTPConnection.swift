@@ -8,16 +8,16 @@
 /// *means* is the dispatcher's business (``HTTPDispatcher``).
 ///
 /// ```
-///            ┌──────────── response (keep-alive) / output drained ───────────┐
-///            ▼                                                              │
-///  reading(deadline) ──a request──▶ handling(reply) ──response──┐           │
-///    │  │   ▲                           ▲                       ├─────────▶─┘
-///    │  │   └── more than the high-water mark queued ──▶ waitingForOutput(deadline, written)
-///    │  └── parse error / request timeout ──(reject)──┘
-///    │
-///    ├── EOF and every request answered ──▶ finished       (also: a response that closes,
-///    └── keep-alive timeout, client not reading ──▶ finished   channel closed)
-///  handling ──upgrade()──▶ upgraded                        (the socket is a WebSocket's now)
+///                request, or a parse error / request timeout (a reject)
+///   ┌─────────┐ ──────────────────────────────────────────────▶ ┌──────────┐ ──upgrade()──▶ upgraded
+///   │ reading │                                                  │ handling │
+///   └─────────┘ ◀────────── respond(), connection persists ────── └──────────┘ ──respond(), closing──▶ finished
+///     │     ▲
+///     │     └───────────── output drained ─────────────┐
+///     └── over the high-water mark ──▶ waitingForOutput ──nothing written in a whole timeout──▶ finished
+///
+///   reading ──EOF with every request answered, or the keep-alive timeout──▶ finished
+///   any state ──the channel closed──▶ finished
 /// ```
 /// One request is handled at a time: pipelined requests wait in the parser until the response
 /// before them is queued, so answers go out in order also around async handlers. While handling

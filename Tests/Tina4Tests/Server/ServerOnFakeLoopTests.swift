@@ -94,6 +94,55 @@ import Tina4TestSupport
         #expect(server.openConnectionCount == 0)
     }
 
+    /// What the client can read now, without waiting.
+    func readAvailable(_ client: RawConnection) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var out: [UInt8] = []
+        while true {
+            let n = recv(client.fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            if n <= 0 { return out }
+            out.append(contentsOf: buffer[0..<n])
+        }
+    }
+
+    @Test func backpressurePausesReadingAndDropsAClientThatReadsNothingForATimeout() async throws {
+        let server = try makeServer { $0.outputHighWaterBytes = 1_000 }
+        defer { server.stop() }
+        let (client, channel) = try await connect(server)
+        try client.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\nGET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+        try await loop.turn(until: { channel.output == .waitingForWritable })
+        #expect(channel.input == .paused, "the second request is not read while the first response waits")
+        #expect(channel.pendingOutputBytes < 2 * (8 << 20), "only the first response is queued")
+        loop.advance(by: 29_999)
+        #expect(!channel.isClosed)
+        loop.advance(by: 30_001)   // a whole timeout after the last progress
+        #expect(channel.isClosed)
+        #expect(lines.all.contains { $0.contains("[http] fd=\(channel.fd): client read nothing in 30000 ms") })
+    }
+
+    @Test func aSlowReaderIsKeptAndGetsEveryResponseInOrder() async throws {
+        let server = try makeServer { $0.outputHighWaterBytes = 1_000 }
+        defer { server.stop() }
+        let (client, channel) = try await connect(server)
+        try client.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\nGET /x HTTP/1.1\r\nHost: x\r\n\r\n")
+        try await loop.turn(until: { channel.output == .waitingForWritable })
+        var received = 0
+        var tail: [UInt8] = []
+        for _ in 0..<10_000 {   // a little every 20 s of server time: slow, but reading
+            let chunk = readAvailable(client)
+            received += chunk.count
+            tail = Array((tail + chunk).suffix(8))
+            if String(decoding: tail, as: UTF8.self).hasSuffix("\r\n\r\nx") { break }
+            loop.turn()
+            loop.advance(by: 20_000)
+            if channel.isClosed { break }
+        }
+        #expect(!channel.isClosed, "a client that keeps reading is not dropped")
+        #expect(String(decoding: tail, as: UTF8.self).hasSuffix("\r\n\r\nx"), "the pipelined request after the big one is answered last")
+        #expect(received > 8 << 20)
+        #expect(channel.input == .reading)
+    }
+
     // MARK: Stopping
 
     /// Connections in every state, as the stop test needs them: the clients, weak references

@@ -98,9 +98,16 @@ final class FakeLoop: ChannelLoop {
         endTurn()
     }
 
-    /// Moves the clock on and runs what is due (then flushes).
+    /// Moves the clock on, stopping at each timer's deadline on the way (so a timer that
+    /// re-arms itself fires again within the span, as it would in real time), and flushes
+    /// after each.
     func advance(by milliseconds: UInt64) {
-        time += milliseconds
+        let target = time + milliseconds
+        while let next = timers.nextDeadline, next <= target {
+            time = max(time, next)
+            endTurn()
+        }
+        time = target
         endTurn()
     }
 
