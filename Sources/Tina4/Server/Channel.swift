@@ -11,7 +11,7 @@ protocol ChannelSession: AnyObject {
     func inputEnded()
     /// The channel is closed (called exactly once); release everything.
     func channelClosed()
-    /// Everything queued has been handed to the kernel, after ``Channel/notifyWhenDrained()``.
+    /// A write emptied the output queue (after bytes had been waiting): backpressure can lift.
     func outputDrained()
 }
 
@@ -22,61 +22,115 @@ extension ChannelSession {
 /// One accepted TCP connection: its fd, its output queue, and the session speaking on it.
 ///
 /// Reads go through the loop's shared buffer straight into the session's parser; writes are
-/// queued and flushed once per loop turn with `writev`.
+/// queued and flushed once per loop turn with `writev`. The channel reads time and schedules
+/// through ``loop`` (its group's), never through ``EventLoop/shared``.
+///
+/// Its state is three small enums rather than flags; each diagram matches the code below.
 ///
 /// Two mechanisms bound what a connection can make the server hold:
 /// - The *backlog* cap: a send onto a queue that already holds more than
-///   ``ServerConfiguration/maxOutputBytes`` unwritten bytes means the client is not reading, and
-///   it is disconnected (so a queue peaks at the cap plus one item). One big item on a moving
-///   queue is fine: a 20 MB file is a response the server chose to produce, not a backlog.
+///   ``ChannelGroup/maxOutputBytes`` unwritten bytes means the client is not reading, and it is
+///   disconnected (so a queue peaks at the cap plus one item). One big item on a moving queue is
+///   fine: a 20 MB file is a response the server chose to produce, not a backlog.
 /// - Backpressure, for sessions that produce output in answer to input (HTTP): the session
-///   checks ``pendingOutputBytes``, pauses reading, and asks ``notifyWhenDrained()`` to be told
-///   when the queue is empty again.
+///   checks ``pendingOutputBytes``, pauses reading, and resumes when told the output drained
+///   (``ChannelSession/outputDrained()``).
 @MainActor
 final class Channel: EventLoopHandler {
+    /// Where the connection is in its life.
+    ///
+    /// ```
+    ///  open ──closeWhenFlushed()──▶ flushingToClose ──queue written──▶ lingering ──peer EOF / linger timer──▶ closed
+    ///   │                                                   (peer EOF already seen: straight to closed)
+    ///   └──send onto a backlog over the cap──▶ overflowed ──next flush──▶ closed
+    ///
+    ///  any state ──closeNow(), a read or write error, a reset while not reading──▶ closed
+    /// ```
+    /// In `flushingToClose`, `overflowed` and `lingering` new sends are dropped; in `lingering`
+    /// the write side is shut and input is read and discarded, so the peer sees our last bytes
+    /// rather than a reset.
+    enum Lifecycle {
+        case open
+        case overflowed
+        case flushingToClose
+        case lingering(TimerQueue.Token)
+        case closed
+    }
+
+    /// The receiving side.
+    ///
+    /// ```
+    ///  reading ──pauseReading()──▶ paused ──resumeReading() / lingering starts──▶ reading
+    ///  reading ──EOF──▶ ended
+    /// ```
+    /// Only `reading` has the socket's input watched; `ended` is never polled again (EOF stays
+    /// readable, level-triggered). A hang-up or error reported while not reading closes the
+    /// channel (see ``Lifecycle``).
+    enum Input: UInt8 { case reading, paused, ended }
+
+    /// The sending side.
+    ///
+    /// ```
+    ///  idle ──send()──▶ flushScheduled ──flush(): all written──▶ idle
+    ///                         └──flush(): the socket is full──▶ waitingForWritable ──writable, all written──▶ idle
+    /// ```
+    /// While `waitingForWritable` the socket's writability is watched and a send just queues: the
+    /// next flush comes with the writable event (an overflow still schedules one, to close).
+    enum Output: UInt8 { case idle, flushScheduled, waitingForWritable }
+
     let fd: Int32
-    unowned let server: Server
+    /// This channel's slot in its group's registry; -1 outside it.
+    var registryIndex: Int32 = -1
+    let group: ChannelGroup
     var session: ChannelSession?
 
-    private var output = OutputQueue()
-    private var watchingWrites = false
-    private var flushRequested = false
-    private var readingPaused = false
-    private var overflowed = false
-    /// The peer sent EOF: nothing more to read (and a level-triggered EOF must not be polled again).
-    private var inputFinished = false
-    private(set) var isClosed = false
-    /// After the last queued byte: half-close, drain the peer's input briefly, then close.
-    private var closeAfterFlush = false
-    private var draining = false
-    private var lingerTimer: TimerQueue.Token?
-    /// The session asked to hear when the queue is empty.
-    private var drainWanted = false
+    private var queue = OutputQueue()
+    private(set) var lifecycle = Lifecycle.open
+    private(set) var input = Input.reading
+    private(set) var output = Output.idle
+
+    /// The most bytes ever queued at once (saturating at 4 GiB); 32 bits, so that it packs with
+    /// the three states above into one 16-byte slot.
+    private var peakQueued: UInt32 = 0
 
     /// Bytes queued and not yet written.
-    var pendingOutputBytes: Int { output.byteCount }
+    var pendingOutputBytes: Int { queue.byteCount }
     /// The most bytes ever queued at once on this channel (for tests and diagnostics).
-    private(set) var peakPendingOutputBytes = 0
+    var peakPendingOutputBytes: Int { Int(peakQueued) }
     /// Bytes written to the socket so far (lets a session tell a slow reader from a stalled one).
     private(set) var bytesWritten = 0
 
-    init(fd: Int32, server: Server) {
-        self.fd = fd
-        self.server = server
+    /// The loop this channel runs on (its group's): sessions schedule their timers here.
+    ///
+    /// ```swift
+    /// timer = channel.loop.schedule(at: channel.loop.now() + 5_000) { [weak self] in self?.expired() }
+    /// ```
+    var loop: any ChannelLoop { group.loop }
+
+    var isClosed: Bool {
+        if case .closed = lifecycle { return true }
+        return false
     }
 
+    init(fd: Int32, group: ChannelGroup) {
+        self.fd = fd
+        self.group = group
+    }
+
+    /// Joins the group's registry and starts reading.
     func start() {
-        EventLoop.shared.register(fd, events: UInt32(CSHIM_EPOLLIN | CSHIM_EPOLLRDHUP), handler: self)
+        group.add(self)
+        loop.register(fd, events: UInt32(CSHIM_EPOLLIN | CSHIM_EPOLLRDHUP), handler: self)
     }
 
     // MARK: Events
 
     func handleEvents(_ events: UInt32) {
         if events & UInt32(CSHIM_EPOLLOUT) != 0 { flush() }
-        if events & UInt32(CSHIM_EPOLLHUP | CSHIM_EPOLLERR) != 0 && (readingPaused || inputFinished) {
+        if events & UInt32(CSHIM_EPOLLHUP | CSHIM_EPOLLERR) != 0 && input != .reading {
             // epoll reports hang-up and error even with no interest, level-triggered: while we are
             // not reading, this would fire every turn. The peer is gone (reset or fully closed).
-            if !isClosed { server.log.debug("[server] \(logName): peer reset or hung up while not reading, closing") }
+            if !isClosed { group.log.debug("[server] \(logName): peer reset or hung up while not reading, closing") }
             closeNow()
             return
         }
@@ -84,21 +138,21 @@ final class Channel: EventLoopHandler {
     }
 
     private func readAvailable() {
-        let loop = EventLoop.shared
+        let buffer = loop.readBuffer
         var budget = 256 * 1024   // per turn, so one busy client cannot starve the others
-        while !isClosed && !readingPaused && !inputFinished && budget > 0 {
-            switch Socket.read(fd, into: loop.readBuffer) {
+        while input == .reading && !isClosed && budget > 0 {
+            switch Socket.read(fd, into: buffer) {
             case .data(let count):
                 budget -= count
-                if draining { continue }
-                session?.received(UnsafeRawBufferPointer(rebasing: loop.readBuffer[0..<count]))
+                if case .lingering = lifecycle { continue }
+                session?.received(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
             case .wouldBlock:
                 return
             case .eof:
-                if draining {
+                if case .lingering = lifecycle {
                     closeNow()
                 } else {
-                    inputFinished = true
+                    input = .ended
                     updateInterest()
                     session?.inputEnded()
                 }
@@ -112,84 +166,78 @@ final class Channel: EventLoopHandler {
 
     /// Stops reading (backpressure while a request is handled) until ``resumeReading()``.
     func pauseReading() {
-        guard !readingPaused, !isClosed else { return }
-        readingPaused = true
+        guard input == .reading, !isClosed else { return }
+        input = .paused
         updateInterest()
     }
 
     func resumeReading() {
-        guard readingPaused, !isClosed else { return }
-        readingPaused = false
+        guard input == .paused, !isClosed else { return }
+        input = .reading
         updateInterest()
-        if !inputFinished { readAvailable() }   // bytes may have arrived while paused (level-triggered would tell us too)
+        readAvailable()   // bytes may have arrived while paused (level-triggered would tell us too)
     }
 
     private func updateInterest() {
         var events: UInt32 = 0
-        if !readingPaused && !inputFinished { events |= UInt32(CSHIM_EPOLLIN | CSHIM_EPOLLRDHUP) }
-        if watchingWrites { events |= UInt32(CSHIM_EPOLLOUT) }
-        EventLoop.shared.modify(fd, events: events)
+        if input == .reading { events |= UInt32(CSHIM_EPOLLIN | CSHIM_EPOLLRDHUP) }
+        if output == .waitingForWritable { events |= UInt32(CSHIM_EPOLLOUT) }
+        loop.modify(fd, events: events)
     }
 
     // MARK: Output
 
     /// Queues bytes; they are written at the end of the loop turn. When more than
-    /// ``ServerConfiguration/maxOutputBytes`` is already waiting, the client is not reading: the
-    /// channel is marked and closed at flush time (not in the middle of someone's broadcast).
+    /// ``ChannelGroup/maxOutputBytes`` is already waiting, the client is not reading: the channel
+    /// is marked and closed at flush time (not in the middle of someone's broadcast).
     func send(_ bytes: OutgoingBytes) {
-        guard !isClosed, !closeAfterFlush, !overflowed else { return }
-        if output.byteCount > server.configuration.maxOutputBytes {
-            overflowed = true
-        } else {
-            output.append(bytes)
-            if output.byteCount > peakPendingOutputBytes { peakPendingOutputBytes = output.byteCount }
+        guard case .open = lifecycle else { return }
+        if queue.byteCount > group.maxOutputBytes {
+            lifecycle = .overflowed
+            if output == .waitingForWritable { loop.scheduleFlush(self) } else { requestFlush() }
+            return
         }
+        queue.append(bytes)
+        if queue.byteCount > Int(peakQueued) { peakQueued = UInt32(clamping: queue.byteCount) }
         requestFlush()
     }
 
     func send(_ bytes: [UInt8]) { send(OutgoingBytes(bytes)) }
 
-    /// Calls the session's ``ChannelSession/outputDrained()`` once the queue is empty (at the end
-    /// of this turn if it already is).
-    func notifyWhenDrained() {
-        guard !isClosed else { return }
-        drainWanted = true
-        requestFlush()
-    }
-
     private func requestFlush() {
-        guard !flushRequested else { return }
-        flushRequested = true
-        EventLoop.shared.scheduleFlush(self)
+        guard output == .idle else { return }
+        output = .flushScheduled
+        loop.scheduleFlush(self)
     }
 
     /// Writes what the socket takes now; watches for writability if some is left.
     func flush() {
-        flushRequested = false
-        guard !isClosed else { return }
-        if overflowed {
-            server.log.warn("\(logName): client is not reading; \(output.byteCount) bytes queued past the \(server.configuration.maxOutputBytes)-byte output cap, disconnecting")
+        switch lifecycle {
+        case .closed:
+            return
+        case .overflowed:
+            group.log.warn("\(logName): client is not reading; \(queue.byteCount) bytes queued past the \(group.maxOutputBytes)-byte output cap, disconnecting")
             closeNow()
             return
+        case .open, .flushingToClose, .lingering:
+            break
         }
-        let queued = output.byteCount
-        let result = output.write(to: fd, vectors: EventLoop.shared.writeVectors)
-        bytesWritten += queued - output.byteCount
+        let queued = queue.byteCount
+        let result = queue.write(to: fd, vectors: loop.writeVectors)
+        bytesWritten += queued - queue.byteCount
         switch result {
         case .drained:
-            if watchingWrites {
-                watchingWrites = false
-                updateInterest()
-            }
-            if closeAfterFlush {
+            let wasWatching = output == .waitingForWritable
+            output = .idle
+            if wasWatching { updateInterest() }
+            if case .flushingToClose = lifecycle {
                 startLingeringClose()
-            } else if drainWanted {
-                drainWanted = false
-                session?.outputDrained()   // last: the session may queue more and ask again
+            } else if queued > 0 {
+                session?.outputDrained()   // last: the session may queue more
             }
         case .blocked:
-            if !watchingWrites {
-                watchingWrites = true
+            if output != .waitingForWritable {
+                output = .waitingForWritable
                 updateInterest()
             }
         case .failed:
@@ -200,37 +248,42 @@ final class Channel: EventLoopHandler {
     /// Closes once everything queued is written: half-close, read and discard what the peer still
     /// sends for up to the linger time (so it sees our last bytes rather than a reset), then close.
     func closeWhenFlushed() {
-        guard !isClosed, !closeAfterFlush else { return }
-        closeAfterFlush = true
-        requestFlush()
+        guard case .open = lifecycle else { return }
+        lifecycle = .flushingToClose
+        if output == .idle {
+            output = .flushScheduled
+            loop.scheduleFlush(self)
+        }
     }
 
     private func startLingeringClose() {
-        guard !draining, !isClosed else { return }
-        draining = true
         Socket.shutdownWrite(fd)
-        if inputFinished {   // the peer already ended its side: nothing to drain
+        if input == .ended {   // the peer already ended its side: nothing to drain
             closeNow()
             return
         }
-        if readingPaused {
-            readingPaused = false
-            updateInterest()
-        }
-        lingerTimer = EventLoop.shared.schedule(at: EventLoop.now() + server.configuration.lingerMilliseconds) { [weak self] in
+        lifecycle = .lingering(loop.schedule(at: loop.now() + group.lingerMilliseconds) { [weak self] in
             self?.closeNow()
+        })
+        if input == .paused {
+            input = .reading
+            updateInterest()
         }
     }
 
-    /// Closes the socket at once, dropping anything queued.
+    /// Closes the socket at once, dropping anything queued, and leaves the group and the loop.
     func closeNow() {
-        guard !isClosed else { return }
-        isClosed = true
-        if let lingerTimer { EventLoop.shared.cancel(lingerTimer) }
-        EventLoop.shared.unregister(fd)
+        let previous = lifecycle
+        switch previous {
+        case .closed: return
+        case .lingering(let timer): loop.cancel(timer)
+        case .open, .overflowed, .flushingToClose: break
+        }
+        lifecycle = .closed
+        loop.unregister(fd)
         Socket.close(fd)
-        output.removeAll()
-        server.channelClosed(self)
+        queue.removeAll()
+        group.remove(self)
         let session = self.session
         self.session = nil
         session?.channelClosed()

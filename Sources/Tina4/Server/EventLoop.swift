@@ -20,7 +20,7 @@ protocol EventLoopHandler: AnyObject {
 /// A turn handles the ready fds, fires due timers, then flushes every channel that queued output
 /// during the turn (one `writev` each), so a broadcast costs one syscall per receiver per turn.
 @MainActor
-final class EventLoop {
+final class EventLoop: ChannelLoop {
     /// The process's loop. Sockets are registered here; it is created on first use.
     static let shared = EventLoop()
 
@@ -77,7 +77,7 @@ final class EventLoop {
         flushList.append(channel)
         if !insideTurn && !flushScheduled {
             flushScheduled = true
-            DispatchQueue.main.async { MainActor.assumeIsolated { EventLoop.shared.flushPending() } }
+            DispatchQueue.main.async { MainActor.assumeIsolated { self.flushPending() } }
         }
     }
 
@@ -102,8 +102,15 @@ final class EventLoop {
 
     func cancel(_ token: TimerQueue.Token) { timers.cancel(token) }
 
-    /// Milliseconds on the monotonic clock.
-    static func now() -> UInt64 {
+    /// Milliseconds on the monotonic clock (``monotonicMilliseconds()``).
+    func now() -> UInt64 { EventLoop.monotonicMilliseconds() }
+
+    /// Milliseconds on the monotonic clock. Code that has a loop asks it (``ChannelLoop/now()``),
+    /// so a fake loop can stand in; this is the real loop's own clock.
+    static func now() -> UInt64 { monotonicMilliseconds() }
+
+    /// `CLOCK_MONOTONIC` in milliseconds.
+    static func monotonicMilliseconds() -> UInt64 {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return UInt64(ts.tv_sec) * 1000 + UInt64(ts.tv_nsec) / 1_000_000
@@ -116,7 +123,7 @@ final class EventLoop {
         if next == .max {
             _ = cshim_timerfd_arm(timerFD, 0)
         } else {
-            let now = EventLoop.now()
+            let now = self.now()
             _ = cshim_timerfd_arm(timerFD, next > now ? next - now : 1)
         }
     }
@@ -140,7 +147,7 @@ final class EventLoop {
     func attachToMainQueue() {
         guard dispatchSource == nil, !running else { return }
         let source = DispatchSource.makeReadSource(fileDescriptor: epollFD, queue: .main)
-        source.setEventHandler { MainActor.assumeIsolated { EventLoop.shared.turn(timeoutMilliseconds: 0) } }
+        source.setEventHandler { MainActor.assumeIsolated { self.turn(timeoutMilliseconds: 0) } }
         source.resume()
         dispatchSource = source
     }
@@ -168,7 +175,7 @@ final class EventLoop {
                 }
             }
         }
-        let now = EventLoop.now()
+        let now = self.now()
         while let action = timers.popDue(now: now) { action() }
         flushPending()
         insideTurn = false

@@ -22,29 +22,45 @@ public final class Server {
     /// Where this server's WebSockets are grouped by path: the hub of ``routes``.
     public var hub: WebSocketHub { routes.hub }
     /// The server's log (``Log/shared`` unless given).
-    public var log: Log
+    public var log: Log {
+        didSet {
+            channels.log = log
+            dispatcher.log = log
+        }
+    }
     /// The port actually bound (differs from the configuration when it asked for port 0).
     public private(set) var port = 0
 
+    /// The loop the server's sockets run on (``EventLoop/shared`` unless a test gave another).
+    let loop: any ChannelLoop
+    /// Every open connection of this server (the registry ``stop()`` closes).
+    let channels: ChannelGroup
+    /// Where a request finds its handler.
+    let dispatcher: HTTPDispatcher
+    private let httpLimits: HTTPConnection.Limits
     private var listener: Listener?
-    private var channels: [ObjectIdentifier: Channel] = [:]
-
-    /// The largest output backlog any connection reached (closed ones included), for tests.
-    private var peakOfClosedChannels = 0
 
     /// Open TCP connections (HTTP and WebSocket).
     public var openConnectionCount: Int { channels.count }
 
     /// The most bytes that ever waited to be written on one connection of this server.
-    var peakPendingOutputBytes: Int {
-        channels.values.reduce(peakOfClosedChannels) { max($0, $1.peakPendingOutputBytes) }
+    var peakPendingOutputBytes: Int { channels.peakPendingOutputBytes }
+
+    public convenience init(configuration: ServerConfiguration = ServerConfiguration(), routes: RouteTable = Router.routes, log: Log? = nil) {
+        self.init(configuration: configuration, routes: routes, log: log, loop: EventLoop.shared)
     }
 
-    public init(configuration: ServerConfiguration = ServerConfiguration(), routes: RouteTable = Router.routes, log: Log? = nil) {
+    /// A server on `loop` (tests pass a fake loop; everything the server does goes through it).
+    init(configuration: ServerConfiguration, routes: RouteTable, log: Log?, loop: any ChannelLoop) {
+        let log = log ?? Log.shared
         self.configuration = configuration
         self.routes = routes
-        self.log = log ?? Log.shared
-        self.staticFiles = StaticFiles(root: configuration.publicDirectory)
+        self.log = log
+        self.loop = loop
+        channels = ChannelGroup(
+            loop: loop, log: log, maxOutputBytes: configuration.maxOutputBytes, lingerMilliseconds: configuration.lingerMilliseconds)
+        dispatcher = HTTPDispatcher(routes: routes, staticFiles: StaticFiles(root: configuration.publicDirectory), log: log)
+        httpLimits = HTTPConnection.Limits(configuration)
     }
 
     /// Binds and starts accepting. Throws when the address cannot be bound (e.g. the port is in use).
@@ -54,63 +70,55 @@ public final class Server {
         self.port = port
         let listener = Listener(fd: fd, server: self)
         self.listener = listener
-        EventLoop.shared.register(fd, events: UInt32(CSHIM_EPOLLIN), handler: listener)
+        loop.register(fd, events: UInt32(CSHIM_EPOLLIN), handler: listener)
     }
 
     /// Runs the event loop on the calling (main) thread until ``stop()``. `@MainActor` tasks run
     /// on the same thread between socket events.
     public func runForever() {
-        EventLoop.shared.run()
+        (loop as? EventLoop)?.run()
     }
 
     /// Lets the main dispatch queue drive the event loop instead, for programs (and test runners)
     /// that already run the main queue. Returns at once.
     public func runOnMainQueue() {
-        EventLoop.shared.attachToMainQueue()
+        (loop as? EventLoop)?.attachToMainQueue()
     }
 
     /// Stops accepting, closes every connection (WebSockets with 1001 "going away"), and makes
-    /// ``runForever()`` return.
+    /// ``runForever()`` return. Afterwards the server holds no connection, and an event that
+    /// still reaches one of its old channels finds it closed.
     public func stop() {
         if let listener {
-            EventLoop.shared.unregister(listener.fd)
+            loop.unregister(listener.fd)
             Socket.close(listener.fd)
             self.listener = nil
         }
-        for channel in Array(channels.values) {
+        channels.closeAll { channel in
             if let session = channel.session as? WebSocketSession {
                 session.close(code: .goingAway, reason: "server shutting down")
                 channel.flush()
             }
-            channel.closeNow()
         }
-        EventLoop.shared.stop()
+        loop.stop()
     }
 
     // MARK: Channels
 
     fileprivate func accepted(_ fd: Int32) {
-        let channel = Channel(fd: fd, server: self)
-        channel.session = HTTPSession(channel: channel, server: self)
-        channels[ObjectIdentifier(channel)] = channel
+        let channel = Channel(fd: fd, group: channels)
+        channel.session = HTTPSession(channel: channel, dispatcher: dispatcher, limits: httpLimits, server: self)
         channel.start()
     }
 
     func isListening(on fd: Int32) -> Bool { listener?.fd == fd }
 
-    func channelClosed(_ channel: Channel) {
-        channels[ObjectIdentifier(channel)] = nil
-        peakOfClosedChannels = max(peakOfClosedChannels, channel.peakPendingOutputBytes)
-    }
-
     // MARK: Static files
 
     /// The files served for GET/HEAD requests no route answers (nil serves none).
-    public var staticFiles: StaticFiles?
-
-    func staticFile(method: String, rawPath: String, query: String?, headers: HTTPHeaders) -> Response? {
-        guard let file = staticFiles?.respond(method: method, rawPath: rawPath, query: query, header: { headers[$0] }) else { return nil }
-        return Response(status: file.status, headers: HTTPHeaders(file.headers), body: file.body)
+    public var staticFiles: StaticFiles? {
+        get { dispatcher.staticFiles }
+        set { dispatcher.staticFiles = newValue }
     }
 }
 
@@ -118,7 +126,8 @@ public final class Server {
 @MainActor
 private final class Listener: EventLoopHandler {
     let fd: Int32
-    unowned let server: Server
+    /// Weak: a listener the loop still wakes after its server is gone closes what it accepts.
+    weak var server: Server?
 
     init(fd: Int32, server: Server) {
         self.fd = fd
@@ -131,6 +140,10 @@ private final class Listener: EventLoopHandler {
                 if errno == EMFILE || errno == ENFILE { backOff() }
                 return
             }
+            guard let server else {
+                Socket.close(client)
+                return
+            }
             server.accepted(client)
         }
     }
@@ -138,11 +151,13 @@ private final class Listener: EventLoopHandler {
     /// Out of file descriptors: the pending connection stays readable, so stop watching the
     /// listener for a moment instead of spinning on it.
     private func backOff() {
+        guard let server else { return }
+        let loop = server.loop
         server.log.error("[server] out of file descriptors (\(server.openConnectionCount) open): not accepting for 250 ms")
-        EventLoop.shared.modify(fd, events: 0)
-        _ = EventLoop.shared.schedule(at: EventLoop.now() + 250) { [weak self] in
-            guard let self, self.server.isListening(on: self.fd) else { return }
-            EventLoop.shared.modify(self.fd, events: UInt32(CSHIM_EPOLLIN))
+        loop.modify(fd, events: 0)
+        _ = loop.schedule(at: loop.now() + 250) { [weak self] in
+            guard let self, let server = self.server, server.isListening(on: self.fd) else { return }
+            server.loop.modify(self.fd, events: UInt32(CSHIM_EPOLLIN))
         }
     }
 }

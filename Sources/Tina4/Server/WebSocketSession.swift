@@ -25,11 +25,9 @@ extension Channel: WebSocketTransport {}
 ///  timer ──timerFired───────────────────────────▶ machine            │ write, timers, close
 /// ```
 extension WebSocketConnection: ChannelSession {
-    /// The loop whose timers this session uses (one place to swap it for an injected loop).
-    private var loop: EventLoop { EventLoop.shared }
-
-    /// Milliseconds on the loop's clock.
-    private func now() -> UInt64 { EventLoop.now() }
+    /// The loop whose clock and timers this session uses: its server's (a fake one in tests).
+    /// Without a server (hub unit tests on a recording transport) no timer is armed.
+    private var loop: (any ChannelLoop)? { server?.loop }
 
     private var log: Log { server?.log ?? Log.shared }
 
@@ -108,7 +106,8 @@ extension WebSocketConnection: ChannelSession {
 
     private func arm(_ kind: WebSocketConnectionMachine.TimerKind, after milliseconds: UInt64) {
         cancelTimer()
-        timer = loop.schedule(at: now() + milliseconds) { [weak self] in
+        guard let loop else { return }
+        timer = loop.schedule(at: loop.now() + milliseconds) { [weak self] in
             guard let self else { return }
             self.timer = nil
             self.perform(self.machine.timerFired(kind))
@@ -116,7 +115,7 @@ extension WebSocketConnection: ChannelSession {
     }
 
     private func cancelTimer() {
-        if let timer { loop.cancel(timer) }
+        if let timer { loop?.cancel(timer) }
         timer = nil
     }
 

@@ -1,0 +1,179 @@
+/// Where an HTTP request finds its handler: what a complete request means to the application.
+///
+/// In order, for one ``ParsedRequest`` (``dispatch(_:)``):
+/// 1. the path is percent-decoded into segments (400 and close when it cannot be);
+/// 2. an `Upgrade: websocket` request goes to its WebSocket route: the opening handshake is
+///    validated and ``Outcome/upgrade(_:)`` returned (404 and close without a route, the
+///    handshake's rejection status and close when it is invalid);
+/// 3. the HTTP route table is matched; only for a route that matched is the body decoded (JSON
+///    or form; 400 when malformed) and the handler run, sync or async;
+/// 4. otherwise 405 with `Allow` when the path exists for other methods, 426 for a plain request
+///    to a WebSocket-only path, a static file for GET/HEAD, else 404.
+///
+/// Errors are a small HTML page or, when the client asks for JSON (``Request/wantsJSON``), a
+/// JSON object (``Response/error(_:_:json:)``). The connection side (parsing, keep-alive,
+/// ordering, timeouts) is ``HTTPConnection``'s; this type never sees a socket.
+///
+/// ```swift
+/// let dispatcher = HTTPDispatcher(routes: routes, staticFiles: nil, log: log)
+/// switch dispatcher.dispatch(request) {
+/// case .respond(let response, let close): ...
+/// case .respondLater(let work): Task { let response = await work(); ... }
+/// case .upgrade(let upgrade): ...   // 101, then a WebSocketSession on the socket
+/// }
+/// ```
+@MainActor
+final class HTTPDispatcher {
+    let routes: RouteTable
+    /// The files served for GET/HEAD requests no route answers (nil serves none).
+    var staticFiles: StaticFiles?
+    var log: Log
+
+    /// What to do with a request.
+    enum Outcome {
+        /// Answer now; close the connection after it when `close`.
+        case respond(Response, close: Bool)
+        /// An async handler: run `work` and answer with its response (errors are already a 500).
+        case respondLater(@MainActor () async -> Response)
+        /// A valid WebSocket handshake: switch protocols.
+        case upgrade(WebSocketUpgrade)
+    }
+
+    /// A WebSocket handshake that was accepted: what the session needs to open the connection.
+    struct WebSocketUpgrade {
+        /// The `101 Switching Protocols` response.
+        var response: [UInt8]
+        /// The canonical path (the hub group), the parameters and the handshake headers.
+        var path: String
+        var params: [String: String]
+        var headers: HTTPHeaders
+        /// The route's pattern as written (for log lines).
+        var route: String
+        var handler: WebSocketHandler
+    }
+
+    init(routes: RouteTable, staticFiles: StaticFiles?, log: Log) {
+        self.routes = routes
+        self.staticFiles = staticFiles
+        self.log = log
+    }
+
+    func dispatch(_ parsed: ParsedRequest) -> Outcome {
+        let head = parsed.head
+        guard let segments = decodePathSegments(head.path) else {
+            return .respond(Response.error(400, "malformed percent-encoding in the path", json: wantsJSON(head)), close: true)
+        }
+        if head.headers.containsToken("websocket", in: "Upgrade") {
+            guard let match = routes.matchWebSocket(segments: segments) else {
+                return .respond(Response.error(404, "no WebSocket route at \(head.path)", json: false), close: true)
+            }
+            return upgrade(head, segments: segments, match: match, requested: true)
+        }
+        let path = "/" + segments.joined(separator: "/")
+        switch routes.matchHTTP(method: head.method, segments: segments) {
+        case .found(let handler, let params):
+            // The body is decoded only now: a request no route takes is a 404/405, whatever its body.
+            let body: JSON
+            do {
+                body = try Request.decodeBody(parsed.body, contentType: head.headers["Content-Type"])
+            } catch {
+                return .respond(Response.error(400, error.message, json: wantsJSON(head)), close: false)
+            }
+            let queryPairs = head.rawQuery.map { QueryString.parse($0) } ?? []
+            let request = Request(
+                method: head.method, path: path, target: head.target, params: params, queryPairs: queryPairs,
+                headers: head.headers, body: body, rawBody: parsed.body)
+            return run(handler, request)
+        case .methodNotAllowed(let allowed):
+            var response = Response.error(405, "\(head.method) is not allowed on \(path)", json: wantsJSON(head))
+            response.headers.set("Allow", allowed.joined(separator: ", "))
+            return .respond(response, close: false)
+        case .notFound:
+            if let match = routes.matchWebSocket(segments: segments) {
+                // Only a WebSocket route is here: say so (426 Upgrade Required for a plain GET).
+                return upgrade(head, segments: segments, match: match, requested: false)
+            }
+            if let file = staticFile(head) {
+                return .respond(file, close: false)
+            }
+            return .respond(Response.error(404, "nothing is served at \(path)", json: wantsJSON(head)), close: false)
+        }
+    }
+
+    /// The answer to a request the connection rejects (a parse error, a timeout): JSON when the
+    /// head is known and asks for it.
+    func rejection(status: Int, reason: String, head: HTTPRequestHead?) -> Response {
+        Response.error(status, reason, json: head.map(wantsJSON) ?? false)
+    }
+
+    // MARK: Handlers
+
+    private func run(_ handler: RouteTable.Handler, _ request: Request) -> Outcome {
+        switch handler {
+        case .sync(let handler):
+            do {
+                return .respond(try handler(request, Response()), close: false)
+            } catch {
+                return .respond(failed(request, error), close: false)
+            }
+        case .async(let handler):
+            return .respondLater { [self] in
+                do {
+                    return try await handler(request, Response())
+                } catch {
+                    return failed(request, error)
+                }
+            }
+        }
+    }
+
+    private func failed(_ request: Request, _ error: any Error) -> Response {
+        log.error("[http] \(request.method) \(request.path): handler error: \(error)")
+        return Response.error(500, "the handler for \(request.path) failed", json: request.wantsJSON)
+    }
+
+    /// Whether the client wants an error as JSON (``Request/wantsJSON``), from the head alone.
+    private func wantsJSON(_ head: HTTPRequestHead) -> Bool {
+        let path = decodePathSegments(head.path).map { "/" + $0.joined(separator: "/") } ?? head.path
+        return Request(method: head.method, path: path, target: head.target, headers: head.headers).wantsJSON
+    }
+
+    private func staticFile(_ head: HTTPRequestHead) -> Response? {
+        let headers = head.headers
+        guard let file = staticFiles?.respond(method: head.method, rawPath: head.path, query: head.rawQuery, header: { headers[$0] }) else { return nil }
+        return Response(status: file.status, headers: HTTPHeaders(file.headers), body: file.body)
+    }
+
+    // MARK: WebSocket handshake
+
+    /// Validates the opening handshake for a request to a WebSocket route. A rejection of an
+    /// upgrade attempt (`requested`) is plain text and closes; for a plain request to a
+    /// WebSocket-only path it is an ordinary error page (JSON when asked for) on a connection
+    /// that stays open.
+    private func upgrade(_ head: HTTPRequestHead, segments: [String], match: RouteTable.WebSocketMatch, requested: Bool) -> Outcome {
+        let accept: String
+        switch WebSocketHandshake.validate(
+            method: head.method, versionMajor: head.version.major, versionMinor: head.version.minor,
+            headerValues: { head.headers.values($0) })
+        {
+        case .failure(let rejection):
+            var response = requested
+                ? Response().text(rejection.message + "\n", status: rejection.status)
+                : Response.error(rejection.status, "\(head.path) is a WebSocket endpoint; \(rejection.message)", json: wantsJSON(head))
+            for (name, value) in rejection.headers { response.headers.set(name, value) }
+            log.info("[ws] \(head.path): handshake rejected, \(rejection.status) \(rejection.message)")
+            return .respond(response, close: requested)
+        case .success(let value):
+            accept = value
+        }
+        var params: [String: String] = [:]
+        for pair in head.rawQuery.map({ QueryString.parse($0) }) ?? [] where params[pair.name] == nil {
+            params[pair.name] = pair.value
+        }
+        params.merge(match.params) { _, path in path }
+        return .upgrade(WebSocketUpgrade(
+            response: WebSocketHandshake.switchingProtocolsResponse(accept: accept),
+            path: CanonicalPath.from(segments: segments), params: params, headers: head.headers,
+            route: match.route, handler: match.handler))
+    }
+}
