@@ -215,6 +215,8 @@ final class HTTPSession: ChannelSession {
     /// Writes a response; the connection persists unless `close`, the client's `Connection`
     /// header, or HTTP/1.0 without `keep-alive` says otherwise.
     private func respond(_ response: Response, to head: HTTPRequestHead, close: Bool) {
+        let (response, problem) = response.refusingUnsafeHeaders(json: wantsJSON(head))
+        if let problem { server.log.error("[http] \(head.method) \(head.path): response refused, \(problem)") }
         let close = close || !head.keepAlive
         let persistence: Response.Persistence = close ? .close : head.version == .http1_0 ? .keepAlive : .persistent
         send(response, omitBody: head.method == "HEAD", persistence: persistence)
