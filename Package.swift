@@ -8,7 +8,7 @@ let package = Package(
         .library(name: "Tina4", targets: ["Tina4"]),
     ],
     targets: [
-        // The C glue Swift cannot reach on Linux: epoll, timerfd, eventfd, accept4.
+        // The C glue Swift cannot reach on Linux: epoll, timerfd, accept4, and the fd of libdispatch's main queue.
         .target(name: "CShims"),
         // The framework: HTTP/1.1 + WebSocket server, router, Frond templates, static files.
         .target(name: "Tina4", dependencies: ["CShims"], linkerSettings: [.linkedLibrary("m")]),

@@ -10,8 +10,11 @@ they do not depend on how fast this Python client is, plus wall-clock rates for 
   idle        N idle WebSocket connections on /ws/echo; reports resident memory per connection.
   echo        one client, M sequential round trips on /ws/echo; reports p50 / p99 latency.
   http        32 keep-alive clients, M GET /api/ws-token in all; server CPU per request.
+  json        a JSON object of 700,000 keys (7.3 MiB) POSTed to /api/orders/1/ship, and 1 MiB chat
+              messages of the same shape (95,000 keys) on /ws/livechat/{room}; server CPU per
+              body and per message, and per key: equal per-key figures mean parsing is linear.
 
-Usage: bench_ws.py --pid PID --port PORT [--quick]
+Usage: bench_ws.py --pid PID --port PORT [--quick] [--only NAME[,NAME…]]
 """
 import argparse
 import asyncio
@@ -48,7 +51,9 @@ def masked_frame(payload: bytes, opcode=0x1):
         header += bytes([0x80 | 126]) + struct.pack("!H", n)
     else:
         header += bytes([0x80 | 127]) + struct.pack("!Q", n)
-    body = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    # XOR as one big integer: fast enough for megabyte payloads.
+    key = (mask * (n // 4 + 1))[:n]
+    body = (int.from_bytes(payload, "big") ^ int.from_bytes(key, "big")).to_bytes(n, "big")
     return header + mask + body
 
 
@@ -140,6 +145,10 @@ class Client:
     def send(self, text):
         self.writer.write(masked_frame(text.encode()))
 
+    def send_bytes(self, payload):
+        """A text frame of `payload`, already UTF-8."""
+        self.writer.write(masked_frame(payload))
+
     def close(self):
         self.writer.close()
 
@@ -225,34 +234,82 @@ async def bench_http(pid, port, requests, connections=32):
             "server_cpu_us_per_request": cpu * 1e6 / done, "requests_per_second": done / wall}
 
 
+def json_object(keys):
+    """`{"000000":1,"000001":1,…}`: 11 bytes per key."""
+    return ("{" + ",".join(f'"{i:06d}":1' for i in range(keys)) + "}").encode()
+
+
+async def bench_json(pid, port, body_keys=700_000, message_keys=95_000, messages=8):
+    """Server CPU to parse a 700,000-key JSON body (HTTP) and 1 MiB messages of the same shape."""
+    body = json_object(body_keys)
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    cpu0 = server_cpu_seconds(pid)
+    writer.write(f"POST /api/orders/1/ship HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+                 f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+    head = await reader.readuntil(b"\r\n\r\n")
+    await reader.read()
+    body_cpu = server_cpu_seconds(pid) - cpu0
+    writer.close()
+    if not head.startswith(b"HTTP/1.1 400"):  # parsed, then refused for its missing user_id
+        raise RuntimeError(f"unexpected answer to the JSON body: {head[:60]!r}")
+
+    message = json_object(message_keys)
+    client = await Client.connect(port, f"/ws/livechat/bench-{os.getpid()}")
+    await client.next_message()  # welcome
+    cpu0 = server_cpu_seconds(pid)
+    for _ in range(messages):
+        client.send_bytes(message)
+        await client.next_message()  # parsed, then answered with an error: no "text"
+    message_cpu = (server_cpu_seconds(pid) - cpu0) / messages
+    client.close()
+    return {"body_bytes": len(body), "body_keys": body_keys, "body_cpu_ms": body_cpu * 1e3,
+            "message_bytes": len(message), "message_keys": message_keys, "message_cpu_ms": message_cpu * 1e3,
+            "body_ns_per_key": body_cpu * 1e9 / body_keys, "message_ns_per_key": message_cpu * 1e9 / message_keys}
+
+
 async def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--pid", type=int, required=True)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--quick", action="store_true", help="smaller runs (a smoke test of the benchmark)")
+    parser.add_argument("--only", help="comma-separated figures to run: broadcast, idle, echo, http, json")
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     scale = 10 if args.quick else 1
 
+    only = set(args.only.split(",")) if args.only else None
+    wanted = lambda name: only is None or name in only
+
     results = []
-    broadcast = await bench_broadcast(args.pid, args.port, 100, 20000 // scale)
-    results.append(("broadcast", broadcast,
-                    f"{broadcast['server_cpu_us_per_delivery']:.2f} µs server CPU per delivered message, "
-                    f"{broadcast['deliveries_per_second']:,.0f} deliveries/s "
-                    f"({broadcast['messages']} messages × {broadcast['receivers']} receivers)"))
-    idle_count = min(10000 // scale, hard // 2 - 100)
-    idle = await bench_idle(args.pid, args.port, idle_count)
-    results.append(("idle", idle,
-                    f"{idle['bytes_per_idle_connection']:,.0f} bytes of server RSS per idle connection "
-                    f"({idle['connections']} connections, {idle['rss_before_kib']} → {idle['rss_after_kib']} KiB)"))
-    echo = await bench_echo(args.port, 10000 // scale)
-    results.append(("echo", echo, f"echo round trip p50 {echo['p50_us']:.0f} µs, p99 {echo['p99_us']:.0f} µs "
-                                  f"({echo['round_trips']} sequential)"))
-    http = await bench_http(args.pid, args.port, 40000 // scale)
-    results.append(("http", http, f"{http['server_cpu_us_per_request']:.1f} µs server CPU per HTTP request, "
-                                  f"{http['requests_per_second']:,.0f} requests/s "
-                                  f"({http['connections']} keep-alive clients, GET /api/ws-token)"))
+    if wanted("broadcast"):
+        broadcast = await bench_broadcast(args.pid, args.port, 100, 20000 // scale)
+        results.append(("broadcast", broadcast,
+                        f"{broadcast['server_cpu_us_per_delivery']:.2f} µs server CPU per delivered message, "
+                        f"{broadcast['deliveries_per_second']:,.0f} deliveries/s "
+                        f"({broadcast['messages']} messages × {broadcast['receivers']} receivers)"))
+    if wanted("idle"):
+        idle_count = min(10000 // scale, hard // 2 - 100)
+        idle = await bench_idle(args.pid, args.port, idle_count)
+        results.append(("idle", idle,
+                        f"{idle['bytes_per_idle_connection']:,.0f} bytes of server RSS per idle connection "
+                        f"({idle['connections']} connections, {idle['rss_before_kib']} → {idle['rss_after_kib']} KiB)"))
+    if wanted("echo"):
+        echo = await bench_echo(args.port, 10000 // scale)
+        results.append(("echo", echo, f"echo round trip p50 {echo['p50_us']:.0f} µs, p99 {echo['p99_us']:.0f} µs "
+                                      f"({echo['round_trips']} sequential)"))
+    if wanted("http"):
+        http = await bench_http(args.pid, args.port, 40000 // scale)
+        results.append(("http", http, f"{http['server_cpu_us_per_request']:.1f} µs server CPU per HTTP request, "
+                                      f"{http['requests_per_second']:,.0f} requests/s "
+                                      f"({http['connections']} keep-alive clients, GET /api/ws-token)"))
+    if wanted("json"):
+        js = await bench_json(args.pid, args.port, messages=8 // min(scale, 4))
+        results.append(("json", js,
+                        f"{js['body_cpu_ms']:.0f} ms server CPU for a {js['body_bytes'] / 2**20:.1f} MiB JSON body of "
+                        f"{js['body_keys']:,} keys ({js['body_ns_per_key']:.0f} ns/key), {js['message_cpu_ms']:.0f} ms per "
+                        f"{js['message_bytes'] / 2**20:.1f} MiB message of {js['message_keys']:,} keys "
+                        f"({js['message_ns_per_key']:.0f} ns/key)"))
     for name, _, line in results:
         print(f"{name:10} {line}")
 

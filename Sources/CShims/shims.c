@@ -2,7 +2,6 @@
 #include "CShims.h"
 #include <sys/epoll.h>
 #include <sys/timerfd.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <stddef.h>
 #include <string.h>
@@ -41,8 +40,6 @@ int cshim_timerfd_arm(int fd, uint64_t ms) {
     spec.it_value.tv_nsec = (long)((ms % 1000) * 1000000);
     return timerfd_settime(fd, 0, &spec, NULL);
 }
-
-int cshim_eventfd_create(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
 
 int cshim_accept(int fd) { return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC); }
 

@@ -16,7 +16,6 @@ enum {
     CSHIM_EPOLLERR = 0x008,
     CSHIM_EPOLLHUP = 0x010,
     CSHIM_EPOLLRDHUP = 0x2000,
-    CSHIM_EPOLLET = (int)(1u << 31),
 };
 
 int cshim_epoll_create(void);
@@ -31,13 +30,8 @@ int cshim_timerfd_create(void);
 /// Arms the timer to fire once after `ms` milliseconds (0 disarms it).
 int cshim_timerfd_arm(int fd, uint64_t ms);
 
-/// A non-blocking, close-on-exec eventfd.
-int cshim_eventfd_create(void);
-
 /// accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC.
 int cshim_accept(int fd);
-
-
 
 /// The fd libdispatch signals when the main queue has work (an eventfd on Linux).
 int cshim_main_queue_fd(void);

@@ -1,25 +1,18 @@
-import Glibc
-
-/// HTTP-dates (RFC 9110 §5.6.7) as whole seconds since the Unix epoch, by hand from `gmtime_r`.
+/// HTTP-dates (RFC 9110 §5.6.7) as whole seconds since the Unix epoch, on ``CivilTime``.
 ///
 /// ```swift
 /// HTTPDate.format(784_111_777)                       // "Sun, 06 Nov 1994 08:49:37 GMT"
 /// HTTPDate.parse("Sunday, 06-Nov-94 08:49:37 GMT")   // 784111777
 /// ```
 enum HTTPDate {
-    static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-    static let longWeekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
-    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    private static let weekdays = CivilTime.shortWeekdays
+    private static let months = CivilTime.shortMonths
 
     /// The IMF-fixdate for `seconds`, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
     static func format(_ seconds: Int) -> String {
-        var clock = time_t(seconds)
-        var parts = tm()
-        guard gmtime_r(&clock, &parts) != nil else { return "Thu, 01 Jan 1970 00:00:00 GMT" }
-        let weekday = weekdays[Int(parts.tm_wday) % 7]
-        let month = months[Int(parts.tm_mon) % 12]
-        return "\(weekday), \(padded(parts.tm_mday, 2)) \(month) \(padded(parts.tm_year + 1900, 4)) "
-            + "\(padded(parts.tm_hour, 2)):\(padded(parts.tm_min, 2)):\(padded(parts.tm_sec, 2)) GMT"
+        let t = CivilTime(seconds: Int64(seconds))
+        return "\(weekdays[t.weekday]), \(CivilTime.pad(t.day, 2)) \(months[t.month - 1]) \(CivilTime.pad(t.year, 4)) "
+            + "\(t.timeOfDay) GMT"
     }
 
     /// Seconds since the epoch for an IMF-fixdate, an RFC 850 date or an asctime date; nil otherwise.
@@ -46,7 +39,7 @@ enum HTTPDate {
     /// `Sunday, 06-Nov-94 08:49:37 GMT`
     private static func parseRFC850(_ words: [Substring]) -> Int? {
         let date = words[1].split(separator: "-", omittingEmptySubsequences: false)
-        guard words[0].hasSuffix(","), longWeekdays.contains(String(words[0].dropLast())),
+        guard words[0].hasSuffix(","), CivilTime.weekdayNames.contains(String(words[0].dropLast())),
               date.count == 3, date[0].count == 2, let day = number(date[0]),
               let month = monthNumber(date[1]),
               date[2].count == 2, let shortYear = number(date[2]),
@@ -71,27 +64,14 @@ enum HTTPDate {
         return year
     }
 
-    private static func currentYear() -> Int {
-        var clock = time(nil)
-        var parts = tm()
-        guard gmtime_r(&clock, &parts) != nil else { return 2000 }
-        return Int(parts.tm_year) + 1900
-    }
+    private static func currentYear() -> Int { CivilTime(seconds: CivilTime.now().seconds).year }
 
+    /// Seconds since the epoch, or nil for a date that does not exist (31 Feb) or a time out of range.
     private static func seconds(year: Int, month: Int, day: Int, time: (Int, Int, Int)) -> Int? {
-        guard (1...31).contains(day), (0...23).contains(time.0), (0...59).contains(time.1),
-              (0...60).contains(time.2), (1...9999).contains(year) else { return nil }
-        var parts = tm()
-        parts.tm_year = Int32(year - 1900)
-        parts.tm_mon = Int32(month - 1)
-        parts.tm_mday = Int32(day)
-        parts.tm_hour = Int32(time.0)
-        parts.tm_min = Int32(time.1)
-        parts.tm_sec = Int32(time.2)
-        let result = timegm(&parts)
-        // timegm normalises 31 Feb into March; a changed day or month means the date did not exist.
-        guard parts.tm_mday == Int32(day), parts.tm_mon == Int32(month - 1) else { return nil }
-        return Int(result)
+        guard (1...9999).contains(year), (1...CivilTime.daysIn(month: month, year: year)).contains(day),
+              (0...23).contains(time.0), (0...59).contains(time.1), (0...60).contains(time.2) else { return nil }
+        let days = CivilTime.days(year: year, month: month, day: day)
+        return Int(days) * 86_400 + time.0 * 3600 + time.1 * 60 + time.2
     }
 
     private static func clockTime(_ word: Substring) -> (Int, Int, Int)? {
@@ -109,10 +89,5 @@ enum HTTPDate {
     private static func number(_ digits: Substring) -> Int? {
         guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
         return Int(digits)
-    }
-
-    private static func padded(_ value: Int32, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 }

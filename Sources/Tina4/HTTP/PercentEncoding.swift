@@ -23,7 +23,14 @@ public enum PercentEncoding {
     /// ``decode(_:plusAsSpace:)`` on UTF-8 bytes.
     static func decode(utf8 input: UnsafeBufferPointer<UInt8>, plusAsSpace: Bool) -> String? {
         let needsWork = input.contains { $0 == HTTPBytes.percent || (plusAsSpace && $0 == HTTPBytes.plus) }
-        guard needsWork else { return String(decoding: input, as: UTF8.self) }
+        guard needsWork else { return String(validating: input, as: UTF8.self) }
+        guard let output = decodedBytes(input, plusAsSpace: plusAsSpace) else { return nil }
+        return String(validating: output, as: UTF8.self)
+    }
+
+    /// The bytes `input` stands for, or nil for a malformed escape (`%`, `%4`, `%G1`). The one
+    /// percent-decoder: query strings, form bodies, route segments and static paths all use it.
+    static func decodedBytes(_ input: UnsafeBufferPointer<UInt8>, plusAsSpace: Bool) -> [UInt8]? {
         var malformed = false
         // Decoding never lengthens the text, so one allocation of the input's size suffices.
         let output = [UInt8](unsafeUninitializedCapacity: input.count) { out, initialized in
@@ -49,8 +56,7 @@ public enum PercentEncoding {
             }
             initialized = written
         }
-        guard !malformed else { return nil }
-        return String(validating: output, as: UTF8.self)
+        return malformed ? nil : output
     }
 
     /// Encodes every byte except the unreserved characters (RFC 3986: ALPHA DIGIT - . _ ~) as

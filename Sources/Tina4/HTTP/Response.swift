@@ -29,7 +29,9 @@ public struct Response: Sendable {
         return copy
     }
 
-    /// The same response with a header set (replacing any of the same name).
+    /// The same response with a header set (replacing any of the same name). A name that is not
+    /// a token, or a CR, LF or NUL in the value, makes the server answer 500 instead (and log
+    /// why): a header is never split into two.
     public func header(_ name: String, _ value: String) -> Response {
         var copy = self
         copy.headers.set(name, value)
@@ -77,7 +79,8 @@ public struct Response: Sendable {
         body(Array(text.utf8), contentType: "text/plain; charset=utf-8", status: status)
     }
 
-    /// A redirect to `location` (302 by default; 301, 303, 307, 308 also make sense).
+    /// A redirect to `location` (302 by default; 301, 303, 307, 308 also make sense). A CR, LF or
+    /// NUL in `location` (e.g. `%0d%0a` decoded from a query) makes the server answer 500 instead.
     public func redirect(to location: String, status: Int = 302) -> Response {
         var copy = text("Redirecting to \(location)\n", status: status)
         copy.headers.set("Location", location)
@@ -127,13 +130,15 @@ extension Response {
         var hasContentLength = false
         var connectionOptions: [String] = []
         for (name, value) in headers {
-            let lowered = name.lowercased()
-            if lowered == "content-length" { hasContentLength = true }
-            if lowered == "connection" {
+            // A field that could split the response is never written (the server answers such a
+            // response with a 500 before it gets here: ``refusingUnsafeHeaders(json:)``).
+            if Self.headerProblem(name: name, value: value) != nil { continue }
+            if HTTPBytes.equalsIgnoringCase(name, "content-length") { hasContentLength = true }
+            if HTTPBytes.equalsIgnoringCase(name, "connection") {
                 for option in value.split(separator: ",") {
                     let trimmed = option.trimmingCharacters(in: " \t")
-                    let token = trimmed.lowercased()
-                    if !trimmed.isEmpty && token != "close" && token != "keep-alive" { connectionOptions.append(trimmed) }
+                    let isOurs = HTTPBytes.equalsIgnoringCase(trimmed, "close") || HTTPBytes.equalsIgnoringCase(trimmed, "keep-alive")
+                    if !trimmed.isEmpty && !isOurs { connectionOptions.append(trimmed) }
                 }
                 continue
             }

@@ -17,11 +17,24 @@ public enum JSON: Sendable, Equatable {
 
 /// The members of a JSON object, in the order they were written or parsed.
 ///
-/// Lookups scan linearly: the objects of a chat message have a handful of keys. A key set
-/// twice keeps its first position and takes the new value.
+/// Small objects (a chat message's handful of keys) are searched linearly; past
+/// ``indexThreshold`` members a dictionary from key to position is kept as well, so looking up
+/// and adding a member stay O(1) amortised however many keys a hostile body sends (Swift's
+/// hashing is seeded per process). A key set twice keeps its first position and takes the new
+/// value. Removing a member is O(count).
+/// ```swift
+/// var object: JSONObject = ["b": 1, "a": 2]
+/// object["c"] = 3
+/// object.keys                 // ["b", "a", "c"]
+/// ```
 public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
     public private(set) var keys: [String] = []
     public private(set) var values: [JSON] = []
+    /// The position of every key, once there are more than ``indexThreshold``; nil before.
+    private var positions: [String: Int]?
+
+    /// Up to this many members, lookups scan `keys` (cheaper than hashing for a few short keys).
+    static let indexThreshold = 16
 
     public init() {}
 
@@ -36,20 +49,44 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
     public var count: Int { keys.count }
     public var isEmpty: Bool { keys.isEmpty }
 
+    /// The position of `key` in ``keys``, or nil.
+    func position(of key: String) -> Int? {
+        if let positions { return positions[key] }
+        return keys.firstIndex(of: key)
+    }
+
     /// The value for `key`, or nil; assigning nil removes the key.
     public subscript(key: String) -> JSON? {
-        get { keys.firstIndex(of: key).map { values[$0] } }
+        get { position(of: key).map { values[$0] } }
         set {
-            if let index = keys.firstIndex(of: key) {
-                if let newValue { values[index] = newValue } else {
-                    keys.remove(at: index)
-                    values.remove(at: index)
-                }
+            if let index = position(of: key) {
+                if let newValue { values[index] = newValue } else { remove(at: index) }
             } else if let newValue {
                 keys.append(key)
                 values.append(newValue)
+                if positions != nil {
+                    positions?[key] = keys.count - 1
+                } else if keys.count > Self.indexThreshold {
+                    indexKeys()
+                }
             }
         }
+    }
+
+    private mutating func remove(at index: Int) {
+        keys.remove(at: index)
+        values.remove(at: index)
+        if positions != nil {
+            positions = nil
+            if keys.count > Self.indexThreshold { indexKeys() }
+        }
+    }
+
+    private mutating func indexKeys() {
+        var index: [String: Int] = [:]
+        index.reserveCapacity(keys.count * 2)
+        for (position, key) in keys.enumerated() { index[key] = position }
+        positions = index
     }
 
     public func makeIterator() -> some IteratorProtocol<(key: String, value: JSON)> {

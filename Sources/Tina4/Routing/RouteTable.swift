@@ -136,6 +136,9 @@ extension RouteTable {
     public func delete(_ path: String, _ handler: @escaping HTTPHandler) { addHTTP("DELETE", path, .sync(handler)) }
     public func get(_ path: String, _ handler: @escaping AsyncHTTPHandler) { addHTTP("GET", path, .async(handler)) }
     public func post(_ path: String, _ handler: @escaping AsyncHTTPHandler) { addHTTP("POST", path, .async(handler)) }
+    public func put(_ path: String, _ handler: @escaping AsyncHTTPHandler) { addHTTP("PUT", path, .async(handler)) }
+    public func patch(_ path: String, _ handler: @escaping AsyncHTTPHandler) { addHTTP("PATCH", path, .async(handler)) }
+    public func delete(_ path: String, _ handler: @escaping AsyncHTTPHandler) { addHTTP("DELETE", path, .async(handler)) }
     /// Adds a WebSocket route to this table.
     public func websocket(_ path: String, _ handler: @escaping WebSocketHandler) { addWebSocket(path, handler) }
 

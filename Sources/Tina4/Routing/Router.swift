@@ -20,21 +20,22 @@ public enum Router {
     /// The open WebSockets of every server serving ``routes``: `Router.routes.hub`.
     public static var hub: WebSocketHub { routes.hub }
 
-    public static func get(_ path: String, _ handler: @escaping HTTPHandler) { routes.addHTTP("GET", path, .sync(handler)) }
-    public static func post(_ path: String, _ handler: @escaping HTTPHandler) { routes.addHTTP("POST", path, .sync(handler)) }
-    public static func put(_ path: String, _ handler: @escaping HTTPHandler) { routes.addHTTP("PUT", path, .sync(handler)) }
-    public static func patch(_ path: String, _ handler: @escaping HTTPHandler) { routes.addHTTP("PATCH", path, .sync(handler)) }
-    public static func delete(_ path: String, _ handler: @escaping HTTPHandler) { routes.addHTTP("DELETE", path, .sync(handler)) }
+    // Each forwards to the same overload of ``routes`` (``RouteTable``): one registration path.
+    public static func get(_ path: String, _ handler: @escaping HTTPHandler) { routes.get(path, handler) }
+    public static func post(_ path: String, _ handler: @escaping HTTPHandler) { routes.post(path, handler) }
+    public static func put(_ path: String, _ handler: @escaping HTTPHandler) { routes.put(path, handler) }
+    public static func patch(_ path: String, _ handler: @escaping HTTPHandler) { routes.patch(path, handler) }
+    public static func delete(_ path: String, _ handler: @escaping HTTPHandler) { routes.delete(path, handler) }
 
-    public static func get(_ path: String, _ handler: @escaping AsyncHTTPHandler) { routes.addHTTP("GET", path, .async(handler)) }
-    public static func post(_ path: String, _ handler: @escaping AsyncHTTPHandler) { routes.addHTTP("POST", path, .async(handler)) }
-    public static func put(_ path: String, _ handler: @escaping AsyncHTTPHandler) { routes.addHTTP("PUT", path, .async(handler)) }
-    public static func patch(_ path: String, _ handler: @escaping AsyncHTTPHandler) { routes.addHTTP("PATCH", path, .async(handler)) }
-    public static func delete(_ path: String, _ handler: @escaping AsyncHTTPHandler) { routes.addHTTP("DELETE", path, .async(handler)) }
+    public static func get(_ path: String, _ handler: @escaping AsyncHTTPHandler) { routes.get(path, handler) }
+    public static func post(_ path: String, _ handler: @escaping AsyncHTTPHandler) { routes.post(path, handler) }
+    public static func put(_ path: String, _ handler: @escaping AsyncHTTPHandler) { routes.put(path, handler) }
+    public static func patch(_ path: String, _ handler: @escaping AsyncHTTPHandler) { routes.patch(path, handler) }
+    public static func delete(_ path: String, _ handler: @escaping AsyncHTTPHandler) { routes.delete(path, handler) }
 
     /// Adds a WebSocket route. Path parameters use `{name}` like HTTP routes.
     public static func websocket(_ path: String, _ handler: @escaping WebSocketHandler) {
-        routes.addWebSocket(path, handler)
+        routes.websocket(path, handler)
     }
 
     /// Sends `message` to every open WebSocket connected to exactly `path` on the servers

@@ -112,19 +112,27 @@ final class HTTPDispatcher {
         switch handler {
         case .sync(let handler):
             do {
-                return .respond(try handler(request, Response()), close: false)
+                return .respond(refusingUnsafeHeaders(try handler(request, Response()), request), close: false)
             } catch {
                 return .respond(failed(request, error), close: false)
             }
         case .async(let handler):
             return .respondLater { [self] in
                 do {
-                    return try await handler(request, Response())
+                    return refusingUnsafeHeaders(try await handler(request, Response()), request)
                 } catch {
                     return failed(request, error)
                 }
             }
         }
+    }
+
+    /// A handler's response with a CR, LF or NUL in a header is never written: it becomes a
+    /// logged 500 (a `%0d%0a` in a redirect target must not split the response).
+    private func refusingUnsafeHeaders(_ response: Response, _ request: Request) -> Response {
+        let (safe, problem) = response.refusingUnsafeHeaders(json: request.wantsJSON)
+        if let problem { log.error("[http] \(request.method) \(request.path): response refused, \(problem)") }
+        return safe
     }
 
     private func failed(_ request: Request, _ error: any Error) -> Response {

@@ -26,7 +26,8 @@ public struct Log: Sendable {
         self.sink = sink
     }
 
-    /// The application's log: the server writes here, and so can handlers (`Log.shared.info(…)`).
+    /// The application's log, for handlers (`Log.shared.info(…)`). A ``Server`` created without a
+    /// log of its own takes a copy of it then; the server's lines go to `server.log`, never here.
     @MainActor public static var shared = Log()
 
     public func debug(_ message: @autoclosure () -> String) { write(.debug, message) }
@@ -36,23 +37,11 @@ public struct Log: Sendable {
 
     private func write(_ level: Level, _ message: () -> String) {
         guard level >= minimum else { return }
-        var now = time(nil)
-        var parts = tm()
-        localtime_r(&now, &parts)
-        let stamp = String(
-            format4: Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+        let now = CivilTime.now().seconds
+        let stamp = CivilTime(seconds: now, offset: CivilTime.localOffset(at: now)).dateAndTime
         var line = "\(stamp) \(level.label) \(message())"
         if let sink { return sink(line) }
         line += "\n"
         line.withUTF8 { _ = Glibc.write(2, $0.baseAddress, $0.count) }  // one write per line: lines never interleave
-    }
-}
-
-extension String {
-    /// `YYYY-MM-DD HH:MM:SS` from its parts.
-    fileprivate init(format4 year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int) {
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        self = "\(year)-\(two(month))-\(two(day)) \(two(hour)):\(two(minute)):\(two(second))"
     }
 }

@@ -48,8 +48,6 @@ struct OutputQueue {
     /// Bytes queued and not yet written.
     private(set) var byteCount = 0
 
-    var isEmpty: Bool { byteCount == 0 }
-
     mutating func append(_ bytes: OutgoingBytes) {
         guard bytes.count > 0 else { return }
         if single == nil && chunks.isEmpty {

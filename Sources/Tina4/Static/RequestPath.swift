@@ -35,35 +35,12 @@ extension StaticFiles {
 
         /// One segment with its `%XX` escapes decoded, or nil when it must not reach the file system.
         static func decode(_ piece: ArraySlice<UInt8>) -> String? {
-            guard !piece.isEmpty else { return nil }
-            var out: [UInt8] = []
-            out.reserveCapacity(piece.count)
-            var index = piece.startIndex
-            while index < piece.endIndex {
-                let byte = piece[index]
-                if byte == UInt8(ascii: "%") {
-                    guard index + 2 < piece.endIndex, let high = hexValue(piece[index + 1]),
-                          let low = hexValue(piece[index + 2]) else { return nil }
-                    out.append(high << 4 | low)
-                    index += 3
-                } else {
-                    out.append(byte)
-                    index += 1
-                }
-            }
-            guard out.first != UInt8(ascii: "."),
+            guard !piece.isEmpty,
+                  let out = piece.withUnsafeBufferPointer({ PercentEncoding.decodedBytes($0, plusAsSpace: false) }),
+                  out.first != UInt8(ascii: "."),
                   !out.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") })
             else { return nil }
             return String(validating: out, as: UTF8.self)
-        }
-
-        private static func hexValue(_ byte: UInt8) -> UInt8? {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-            default: return nil
-            }
         }
     }
 }

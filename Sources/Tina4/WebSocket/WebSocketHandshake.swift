@@ -4,12 +4,12 @@
 /// ```swift
 /// let result = WebSocketHandshake.validate(method: request.method,
 ///                                          versionMajor: 1, versionMinor: 1,
-///                                          headerValues: { request.headers.values(named: $0) })
+///                                          headerValues: { request.headers.values($0) })
 /// switch result {
 /// case .success(let accept):
 ///     write(WebSocketHandshake.switchingProtocolsResponse(accept: accept))   // then speak frames
-/// case .failure(let rejection):
-///     write(rejection.httpResponse())
+/// case .failure(let rejection):   // e.g. 405 with `Allow: GET`
+///     answer(status: rejection.status, headers: rejection.headers, text: rejection.message)
 /// }
 /// ```
 ///

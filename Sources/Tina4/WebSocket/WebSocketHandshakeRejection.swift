@@ -3,7 +3,8 @@
 /// ```swift
 /// switch WebSocketHandshake.validate(method: "POST", versionMajor: 1, versionMinor: 1, headerValues: lookup) {
 /// case .success(let accept): write(WebSocketHandshake.switchingProtocolsResponse(accept: accept))
-/// case .failure(let rejection): write(rejection.httpResponse())   // 405, Allow: GET
+/// case .failure(let rejection):   // 405, headers [("Allow", "GET")]
+///     let response = Response().text(rejection.message + "\n", status: rejection.status)
 /// }
 /// ```
 public struct WebSocketHandshakeRejection: Error, Sendable, Equatable {
@@ -24,27 +25,5 @@ public struct WebSocketHandshakeRejection: Error, Sendable, Equatable {
         lhs.status == rhs.status && lhs.message == rhs.message
             && lhs.headers.count == rhs.headers.count
             && zip(lhs.headers, rhs.headers).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-    }
-
-    /// A complete HTTP/1.1 response: status line, `headers`, a plain-text body of `message`,
-    /// and `Connection: close` (the connection is not reused after a failed upgrade).
-    public func httpResponse() -> [UInt8] {
-        let body = message + "\n"
-        var head = "HTTP/1.1 \(status) \(Self.reasonPhrase(status))\r\n"
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        head += "Content-Type: text/plain; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n"
-        return Array(head.utf8) + Array(body.utf8)
-    }
-
-    static func reasonPhrase(_ status: Int) -> String {
-        switch status {
-        case 400: return "Bad Request"
-        case 403: return "Forbidden"
-        case 404: return "Not Found"
-        case 405: return "Method Not Allowed"
-        case 426: return "Upgrade Required"
-        case 505: return "HTTP Version Not Supported"
-        default: return "Error"
-        }
     }
 }

@@ -3,6 +3,8 @@ import Glibc
 import Testing
 @testable import Tina4
 @testable import Tina4Demo
+// TestFailure, offMain, connectTCP, writeAll: shared with the library tests, for every file of this target.
+@_exported import Tina4TestSupport
 
 /// Every demo test, one at a time: they share `Router.routes`, `Router.hub` and the demos' state
 /// (`chatUsers`, `roomUsers`), and `/ws/private` reports the server-wide WebSocket count.
@@ -66,15 +68,6 @@ func withDemoServer(publicDirectory: String = RepositoryAssets.publicDirectory,
         throw error
     }
     await server.stop()
-}
-
-/// Runs blocking code off the main thread (the server lives on it) and returns its result.
-func offMain<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
-        }
-    }
 }
 
 /// A ``WebSocketClient`` driven from async tests: each call blocks a global-queue thread, never
@@ -176,37 +169,6 @@ extension HTTPReply {
         self.init(status: status, headers: headers,
                   body: String(decoding: bytes[end.upperBound..<(end.upperBound + length)], as: UTF8.self))
     }
-}
-
-func connectTCP(port: Int) throws -> Int32 {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
-    guard fd >= 0 else { throw TestFailure("socket failed: errno \(errno)") }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = UInt16(port).bigEndian
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let result = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard result == 0 else {
-        close(fd)
-        throw TestFailure("connect to port \(port) failed: errno \(errno)")
-    }
-    return fd
-}
-
-func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
-    var offset = 0
-    while offset < bytes.count {
-        let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard n > 0 else { throw TestFailure("write failed: errno \(errno)") }
-        offset += n
-    }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
 
 // MARK: Timestamps

@@ -27,6 +27,7 @@ import Testing
 
     @Test func anEncodedSlashIsNotASeparatorForHTTPRoutes() async throws {
         let server = try await MainActor.run { try Self.start() }
+        defer { server.stopNow() }
         let port = await server.port
         let responses = try await offMain {
             let connection = try RawConnection(port: port)
@@ -39,11 +40,11 @@ import Testing
         }
         #expect(responses.map(\.status) == [404, 404, 200, 200, 200])
         #expect(responses.last?.body == "a/b")
-        await server.stop()
     }
 
     @Test func anEncodedSlashIsNotASeparatorForWebSocketRoutes() async throws {
         let server = try await MainActor.run { try Self.start() }
+        defer { server.stopNow() }
         let base = await server.base
         let refused = try await offMain { () -> Int? in
             do {
@@ -56,11 +57,11 @@ import Testing
             }
         }
         #expect(refused == 404)
-        await server.stop()
     }
 
     @Test func roomsAreKeyedByTheCanonicalPath() async throws {
         let server = try await MainActor.run { try Self.start() }
+        defer { server.stopNow() }
         let base = await server.base
         let port = await server.port
         let (slash, plain, escapedA, spaced, pushes, pushed) = try await offMain {
@@ -89,6 +90,5 @@ import Testing
         // pushToWebSocket("/ws/chat/my%20room"), ("/ws/chat/my room") and ("/ws/chat/a%2Fb").
         #expect(pushes.map(\.body) == [#"{"delivered":1}"#, #"{"delivered":1}"#, #"{"delivered":1}"#])
         #expect(pushed == ["one", "two", "three"])
-        await server.stop()
     }
 }

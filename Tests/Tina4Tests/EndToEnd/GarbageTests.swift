@@ -12,6 +12,7 @@ import Testing
                 routes.post("/echo") { request, response in response.text(request.bodyText ?? "") }
             }
         }
+        defer { server.stopNow() }
         let port = await server.port
         let base = await server.base
         let echoed = try await offMain { () -> String in
@@ -37,6 +38,5 @@ import Testing
         // The last garbage sockets may still be lingering for 50 ms; wait (bounded) until they are released.
         let open = await server.waitForOpenConnections(atMost: 1, timeout: 5)
         #expect(open <= 1, "closed garbage connections are released (\(open) still open)")
-        await server.stop()
     }
 }

@@ -45,6 +45,7 @@ import Testing
     @Test func aStaticFileOverTheOutputCapArrivesWholeAndByteExact() async throws {
         let site = TempSite()
         let server = try await Self.startServingBigFile(site)
+        defer { server.stopNow() }
         let port = await server.port
         let responses = try await offMain { () -> [WireResponse] in
             let connection = try RawConnection(port: port)
@@ -56,7 +57,6 @@ import Testing
         #expect(response.head.contains("\r\nContent-Length: 20000000\r\n"))
         #expect(response.body.count == Self.fileSize)
         #expect(sameBytes(response.body, Self.fileBytes))
-        await server.stop()
         withExtendedLifetime(site) {}
     }
 
@@ -64,6 +64,7 @@ import Testing
         let site = TempSite()
         // A backlog cap far above 60 MB, so only backpressure can keep the queue at one response.
         let server = try await Self.startServingBigFile(site, maxOutputBytes: 1 << 30)
+        defer { server.stopNow() }
         let port = await server.port
         let get = "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n"
         let responses = try await offMain { () -> [WireResponse] in
@@ -83,13 +84,13 @@ import Testing
         let oneResponse = (responses.first?.headBytes ?? 0) + Self.fileSize
         #expect(peak >= Self.fileSize, "the measurement saw a response queued")
         #expect(peak <= highWater + oneResponse, "at most one response beyond the high-water mark was queued")
-        await server.stop()
         withExtendedLifetime(site) {}
     }
 
     @Test func aClientThatReadsNothingOfAPendingResponseIsDisconnectedAfterTheTimeout() async throws {
         let site = TempSite()
         let server = try await Self.startServingBigFile(site, keepAliveMilliseconds: 200)
+        defer { server.stopNow() }
         let port = await server.port
         let connection = try await offMain { () -> Int32 in
             let fd = try RawConnection.connectedSocket(port: port)
@@ -107,7 +108,6 @@ import Testing
         let open = await server.waitForOpenConnections(atMost: 0, timeout: 10)
         #expect(openWhileSending == 1)
         #expect(open == 0, "a response nobody reads does not hold the connection forever")
-        await server.stop()
         withExtendedLifetime(site) {}
     }
 
@@ -124,6 +124,7 @@ import Testing
                 routes.get("/hello") { _, response in response.text("hello") }
             }
         }
+        defer { server.stopNow() }
         let port = await server.port
         let reset = try await offMain { () -> Bool in
             let connection = try RawConnection(port: port)
@@ -146,7 +147,6 @@ import Testing
             return connection.readResponses(2)
         }
         #expect(replies.map(\.body) == ["released", "hello"])
-        await server.stop()
     }
 }
 

@@ -27,13 +27,13 @@ import Testing
         async throws -> (text: String, closed: Bool)
     {
         let server = try await MainActor.run { try Self.start(configure: configure) }
+        defer { server.stopNow() }
         let port = await server.port
         let result = try await offMain {
             let connection = try RawConnection(port: port)
             try connection.send(request)
             return connection.readUntilClosed(timeout: 5)
         }
-        await server.stop()
         return result
     }
 
@@ -44,6 +44,7 @@ import Testing
         site.write("page.txt", Array("static body\n".utf8))
         let root = site.root
         let server = try await MainActor.run { try Self.start(publicDirectory: root) }
+        defer { server.stopNow() }
         let port = await server.port
         for (path, length) in [("/x", 10), ("/page.txt", 12)] {
             let text = try await offMain { () -> String in
@@ -59,7 +60,6 @@ import Testing
             #expect(parts[1].hasPrefix("HTTP/1.1 200 OK\r\n"), "the GET's status line follows HEAD's headers at once (\(path))")
             #expect(parts[2] == "after")
         }
-        await server.stop()
         withExtendedLifetime(site) {}
     }
 
@@ -67,6 +67,7 @@ import Testing
 
     @Test func http10KeepAliveIsConfirmedAndTheSocketIsReused() async throws {
         let server = try await MainActor.run { try Self.start() }
+        defer { server.stopNow() }
         let port = await server.port
         let (first, second, last) = try await offMain { () -> ([HTTPTestResponse], [HTTPTestResponse], (text: String, closed: Bool)) in
             let connection = try RawConnection(port: port)
@@ -84,11 +85,11 @@ import Testing
         #expect(last.text.hasSuffix("Hello, c!"))
         #expect(last.text.contains("\r\nConnection: close\r\n"))
         #expect(last.closed, "HTTP/1.0 without keep-alive ends with EOF")
-        await server.stop()
     }
 
     @Test func http11KeepAliveSendsNoConnectionHeader() async throws {
         let server = try await MainActor.run { try Self.start() }
+        defer { server.stopNow() }
         let port = await server.port
         let responses = try await offMain {
             let connection = try RawConnection(port: port)
@@ -97,7 +98,6 @@ import Testing
         }
         #expect(responses.first?.body == "Hello, a!")
         #expect(responses.first?.header("Connection") == nil)
-        await server.stop()
     }
 
     // MARK: Closed after an error
@@ -169,6 +169,7 @@ import Testing
 
     @Test func aPlainGetOnAWebSocketPathIs426AndTheConnectionStaysOpen() async throws {
         let server = try await MainActor.run { try Self.start() }
+        defer { server.stopNow() }
         let port = await server.port
         let responses = try await offMain {
             let connection = try RawConnection(port: port)
@@ -190,11 +191,11 @@ import Testing
         #expect(json["status"] == 426)
         #expect(json["error"]?.string?.contains("/ws/only is a WebSocket endpoint") == true)
         #expect(responses[2].body == "after")
-        await server.stop()
     }
 
     @Test func anotherMethodOnAWebSocketPathIs405AllowGet() async throws {
         let server = try await MainActor.run { try Self.start() }
+        defer { server.stopNow() }
         let port = await server.port
         let responses = try await offMain {
             let connection = try RawConnection(port: port)
@@ -203,11 +204,11 @@ import Testing
         }
         #expect(responses.first?.status == 405)
         #expect(responses.first?.header("Allow") == "GET")
-        await server.stop()
     }
 
     @Test func anHTTPRouteOnTheSamePathWinsAndTheUpgradeStillWorks() async throws {
         let server = try await MainActor.run { try Self.start() }
+        defer { server.stopNow() }
         let port = await server.port
         let base = await server.base
         let (responses, greeting) = try await offMain { () -> ([HTTPTestResponse], String) in
@@ -221,7 +222,6 @@ import Testing
         #expect(responses.first?.status == 200)
         #expect(responses.first?.body == "http route")
         #expect(greeting == "websocket")
-        await server.stop()
     }
 }
 

@@ -35,13 +35,13 @@ import Testing
 
     func exchange(_ request: String, responses: Int = 1, configure: @escaping @MainActor (inout ServerConfiguration) -> Void = { _ in }) async throws -> [HTTPTestResponse] {
         let server = try await MainActor.run { try Self.start(configure: configure) }
+        defer { server.stopNow() }
         let port = await server.port
         let result = try await offMain {
             let connection = try RawConnection(port: port)
             try connection.send(request)
             return connection.readResponses(responses)
         }
-        await server.stop()
         return result
     }
 
@@ -130,6 +130,7 @@ import Testing
 
     @Test func expectContinueGets100BeforeTheBody() async throws {
         let server = try await MainActor.run { try Self.start() }
+        defer { server.stopNow() }
         let port = await server.port
         let (interim, final) = try await offMain { () -> (String, [HTTPTestResponse]) in
             let connection = try RawConnection(port: port)
@@ -140,7 +141,6 @@ import Testing
         }
         #expect(interim == "HTTP/1.1 100 Continue\r\n\r\n")
         #expect(final.first?.status == 201)
-        await server.stop()
     }
 
     @Test func oversizedHeadersAre431AndOversizedBodiesAre413ThenClosed() async throws {
@@ -154,6 +154,7 @@ import Testing
 
     @Test func malformedRequestIs400AndClosed() async throws {
         let server = try await MainActor.run { try Self.start() }
+        defer { server.stopNow() }
         let port = await server.port
         let text = try await offMain {
             let connection = try RawConnection(port: port)
@@ -162,11 +163,11 @@ import Testing
         }
         #expect(text.hasPrefix("HTTP/1.1 400 "))
         #expect(text.contains("Connection: close"))
-        await server.stop()
     }
 
     @Test func http10ClosesAfterTheResponse() async throws {
         let server = try await MainActor.run { try Self.start() }
+        defer { server.stopNow() }
         let port = await server.port
         let text = try await offMain {
             let connection = try RawConnection(port: port)
@@ -175,7 +176,6 @@ import Testing
         }
         #expect(text.hasPrefix("HTTP/1.1 200 OK"))
         #expect(text.hasSuffix("Hello, old!"))
-        await server.stop()
     }
 
     @Test func handshakeErrors() async throws {
@@ -191,6 +191,7 @@ import Testing
 
     @Test func handshakeAcceptsCaseInsensitiveTokensAndAnswers101() async throws {
         let server = try await MainActor.run { try Self.start() }
+        defer { server.stopNow() }
         let port = await server.port
         let text = try await offMain {
             let connection = try RawConnection(port: port)
@@ -200,13 +201,13 @@ import Testing
         }
         #expect(text.hasPrefix("HTTP/1.1 101 Switching Protocols\r\n"))
         #expect(text.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"))
-        await server.stop()
     }
 
     @Test func aRequestThatTrickles408sAndAnIdleConnectionIsClosed() async throws {
         let server = try await MainActor.run {
             try Self.start { $0.requestTimeoutMilliseconds = 150; $0.keepAliveTimeoutMilliseconds = 150; $0.lingerMilliseconds = 100 }
         }
+        defer { server.stopNow() }
         let port = await server.port
         let (slow, idle) = try await offMain { () -> (String, String) in
             let slow = try RawConnection(port: port)
@@ -218,11 +219,11 @@ import Testing
         }
         #expect(slow.hasPrefix("HTTP/1.1 408 "))
         #expect(idle.hasPrefix("HTTP/1.1 200 ") && idle.hasSuffix("Hello, x!"))
-        await server.stop()
     }
 
     @Test func aClientThatHalfClosesAfterItsRequestsStillGetsEveryAnswer() async throws {
         let server = try await MainActor.run { try Self.start() }
+        defer { server.stopNow() }
         let port = await server.port
         let text = try await offMain { () -> String in
             let connection = try RawConnection(port: port)
@@ -232,6 +233,5 @@ import Testing
         }
         #expect(text.contains("Hello, one!"))
         #expect(text.hasSuffix("slow"))
-        await server.stop()
     }
 }

@@ -10,6 +10,7 @@ import Tina4TestSupport
     @Test func whileCloseRunsTheClosingConnectionNeitherCountsNorReceivesBroadcasts() async throws {
         let journal = Journal()
         let server = try await MainActor.run { try WebSocketServerTests.start(journal: journal) }
+        defer { server.stopNow() }
         let port = await server.port
         let base = await server.base
         let (closingWire, ended, othersGot) = try await offMain { () -> ([UInt8], Bool, [String]) in
@@ -26,11 +27,11 @@ import Tina4TestSupport
         await journal.wait(for: "leave")
         let line = await journal.lines.first { $0.hasPrefix("leave") } ?? ""
         #expect(line.hasSuffix("count=2 delivered=2 listed=false"))
-        await server.stop()
     }
 
     @Test func idsAreURLSafeAndUniqueOverManyConnections() async throws {
         let server = try await MainActor.run { try WebSocketServerTests.start(journal: Journal()) }
+        defer { server.stopNow() }
         let url = await server.base + "/ws/fail/ids"
         let ids = try await offMain {
             try (0..<100).map { _ in
@@ -41,7 +42,6 @@ import Tina4TestSupport
         }
         #expect(Set(ids).count == ids.count)
         for id in ids { #expect(ConnectionIDTests.isURLSafeID(id), "\(id)") }
-        await server.stop()
     }
 
     @Test func aThrowingHandlerIsLoggedWithRouteConnectionAndErrorAndOnlyItsConnectionCloses() async throws {
@@ -49,6 +49,7 @@ import Tina4TestSupport
         let server = try await MainActor.run {
             try WebSocketServerTests.start(journal: Journal(), log: lines.log(minimum: .warn))
         }
+        defer { server.stopNow() }
         let base = await server.base
         let (id, code, replies) = try await offMain { () -> (String, UInt16?, [String]) in
             let bystander = try WebSocketClient(url: base + "/ws/fail/lobby")
@@ -71,7 +72,6 @@ import Tina4TestSupport
         #expect(line.contains("/ws/fail/{room}"))
         #expect(line.contains("conn=\(id)"))
         #expect(line.contains("boom in room lobby"))
-        await server.stop()
     }
 }
 

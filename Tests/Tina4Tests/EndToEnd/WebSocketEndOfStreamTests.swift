@@ -8,6 +8,7 @@ import Testing
 
     @Test func aMessageBeforeABadFrameInTheSameReadIsHandledThenTheCloseSent() async throws {
         let server = try await MainActor.run { try WebSocketServerTests.start(journal: Journal()) }
+        defer { server.stopNow() }
         let port = await server.port
         let (events, ended) = try await offMain { () -> ([WebSocketFrameEvent], Bool) in
             let raw = try RawWebSocket(port: port, path: "/ws/mirror")
@@ -19,12 +20,12 @@ import Testing
         }
         #expect(events == [.text("hello"), .pong(utf8("p")), .close(code: 1002, reason: "reserved opcode 5")])
         #expect(ended)
-        await server.stop()
     }
 
     @Test func aCloseFrameThenFINGetsTheRepliesThenTheCloseEchoThenEOF() async throws {
         let journal = Journal()
         let server = try await MainActor.run { try WebSocketServerTests.start(journal: journal) }
+        defer { server.stopNow() }
         let port = await server.port
         let (bytes, ended) = try await offMain { () -> ([UInt8], Bool) in
             let raw = try RawWebSocket(port: port, path: "/ws/echo-journal")
@@ -35,12 +36,12 @@ import Testing
         #expect(bytes == WebSocketFrameEncoder.text("Echo: last words") + WebSocketFrameEncoder.close(code: .normal))
         #expect(ended)
         #expect(await journal.lines.filter { $0.hasPrefix("close ") }.count == 1)
-        await server.stop()
     }
 
     @Test func aMessageThenFINWithNoCloseFrameStillGetsItsReplyAndFiresCloseOnce() async throws {
         let journal = Journal()
         let server = try await MainActor.run { try WebSocketServerTests.start(journal: journal) }
+        defer { server.stopNow() }
         let port = await server.port
         let (bytes, ended) = try await offMain { () -> ([UInt8], Bool) in
             let raw = try RawWebSocket(port: port, path: "/ws/echo-journal")
@@ -54,12 +55,12 @@ import Testing
         #expect(lines.filter { $0.hasPrefix("close ") }.count == 1)
         #expect(lines.map { $0.split(separator: " ").first ?? "" } == ["open", "message", "message", "close"])
         #expect(await server.waitForOpenConnections(atMost: 0, timeout: 5) == 0)
-        await server.stop()
     }
 
     @Test func FINWhileWaitingForThePeersCloseEndsTheConnectionAfterOurCloseIsWritten() async throws {
         let journal = Journal()
         let server = try await MainActor.run { try WebSocketServerTests.start(journal: journal) }
+        defer { server.stopNow() }
         let port = await server.port
         let (bytes, ended) = try await offMain { () -> ([UInt8], Bool) in
             let raw = try RawWebSocket(port: port, path: "/ws/lifecycle")
@@ -70,6 +71,5 @@ import Testing
         #expect(bytes == WebSocketFrameEncoder.close(code: WebSocketCloseCode(rawValue: 4001), reason: "bye"))
         #expect(ended)
         #expect(await journal.lines.filter { $0.hasPrefix("close") }.count == 1)
-        await server.stop()
     }
 }

@@ -69,6 +69,7 @@ import Testing
     @Test(arguments: violations)
     func violationClosesWithItsCode(_ violation: Violation) async throws {
         let server = try await MainActor.run { try WebSocketServerTests.start(journal: .init()) }
+        defer { server.stopNow() }
         let base = await server.base
         let (code, bystanderReply) = try await offMain {
             let bystander = try WebSocketClient(url: base + "/ws/echo")
@@ -80,7 +81,6 @@ import Testing
         }
         #expect(code == violation.code)
         #expect(bystanderReply == "Echo: ok?")
-        await server.stop()
     }
 
     @Test("close codes a client may send are echoed", arguments: [
@@ -88,16 +88,17 @@ import Testing
     ])
     func allowedCloseCodeIsEchoed(code: UInt16) async throws {
         let server = try await MainActor.run { try WebSocketServerTests.start(journal: .init()) }
+        defer { server.stopNow() }
         let url = await server.base + "/ws/echo"
         let echoed = try await offMain { try WebSocketClient(url: url).close(code: code, reason: "bye") }
         #expect(echoed == code)
-        await server.stop()
     }
 
     @Test func messageOverTheLimitIsRefusedFromItsHeaderBeforeThePayload() async throws {
         let server = try await MainActor.run {
             try WebSocketServerTests.start(journal: .init()) { $0.maxMessageBytes = 1000 }
         }
+        defer { server.stopNow() }
         let base = await server.base
         let (exact, single, fragmented) = try await offMain { () -> (WebSocketFrameEvent?, UInt16?, UInt16?) in
             let fits = try WebSocketClient(url: base + "/ws/mirror")
@@ -115,11 +116,11 @@ import Testing
         #expect(exact == .binary([UInt8](repeating: 1, count: 1000)))
         #expect(single == 1009)
         #expect(fragmented == 1009)
-        await server.stop()
     }
 
     @Test func aPingBetweenFragmentsIsAnsweredAtOnceAndTheMessageStillReassembles() async throws {
         let server = try await MainActor.run { try WebSocketServerTests.start(journal: .init()) }
+        defer { server.stopNow() }
         let url = await server.base + "/ws/mirror"
         let (pong, message) = try await offMain { () -> (WebSocketFrameEvent?, WebSocketFrameEvent?) in
             let client = try WebSocketClient(url: url)
@@ -131,6 +132,5 @@ import Testing
         }
         #expect(pong == .pong(utf8("mid-ping")))
         #expect(message == .text("Hello, wörld"))
-        await server.stop()
     }
 }

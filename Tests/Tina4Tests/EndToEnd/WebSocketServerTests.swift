@@ -4,25 +4,6 @@ import Testing
 
 /// The chapter's WebSocket API over real sockets: events, scoping, counts, push, errors.
 @Suite(.serialized) struct WebSocketServerTests {
-    /// Records what handlers saw, for assertions from the test thread.
-    @MainActor final class Journal {
-        var lines: [String] = []
-        var waiters: [(String, CheckedContinuation<Void, Never>)] = []
-        func add(_ line: String) {
-            lines.append(line)
-            waiters.removeAll { prefix, continuation in
-                guard line.hasPrefix(prefix) else { return false }
-                continuation.resume()
-                return true
-            }
-        }
-        /// Suspends until a line starting with `prefix` has been recorded.
-        func wait(for prefix: String) async {
-            if lines.contains(where: { $0.hasPrefix(prefix) }) { return }
-            await withCheckedContinuation { waiters.append((prefix, $0)) }
-        }
-    }
-
     struct Failure: Error {}
     struct Boom: Error, CustomStringConvertible {
         var room: String
@@ -105,6 +86,7 @@ import Testing
     @Test func echoRepliesWithPrefix() async throws {
         let journal = Journal()
         let server = try await MainActor.run { try Self.start(journal: journal) }
+        defer { server.stopNow() }
         let url = await server.base + "/ws/echo"
         let reply = try await offMain {
             let client = try WebSocketClient(url: url)
@@ -114,12 +96,12 @@ import Testing
             return reply
         }
         #expect(reply == "Echo: hello")
-        await server.stop()
     }
 
     @Test func roomsAreIsolatedAndBroadcastReachesSenderUnlessExcluded() async throws {
         let journal = Journal()
         let server = try await MainActor.run { try Self.start(journal: journal) }
+        defer { server.stopNow() }
         let base = await server.base
         let result = try await offMain { () -> [String] in
             let a = try WebSocketClient(url: base + "/ws/chat/general")
@@ -151,12 +133,12 @@ import Testing
         #expect(result == ["count:2"])
         await journal.wait(for: "close general")
         #expect(await journal.lines.contains("close general count=2"))
-        await server.stop()
     }
 
     @Test func pushFromAnHTTPRouteReachesOnlyItsPath() async throws {
         let journal = Journal()
         let server = try await MainActor.run { try Self.start(journal: journal) }
+        defer { server.stopNow() }
         let base = await server.base
         let port = await server.port
         let (status, body, received, otherRoomNext) = try await offMain { () -> (Int, String, [String], String) in
@@ -175,12 +157,12 @@ import Testing
         #expect(body == #"{"delivered":3}"#)
         #expect(received == ["ping-a", "ping-a", "ping-a"])
         #expect(otherRoomNext == "count:1")
-        await server.stop()
     }
 
     @Test func sendJsonEncodesEncodableValuesWithSortedKeys() async throws {
         let journal = Journal()
         let server = try await MainActor.run { try Self.start(journal: journal) }
+        defer { server.stopNow() }
         let url = await server.base + "/ws/encodable"
         let text = try await offMain {
             let client = try WebSocketClient(url: url)
@@ -190,7 +172,6 @@ import Testing
         let json = try JSON.parse(text)
         #expect(text.hasPrefix(#"{"id":""#))
         #expect(json["type"] == "welcome" && json["tags"] == ["a", "b"])
-        await server.stop()
     }
 
     @Test func shorthandRegistersOnTheDefaultRouter() async throws {
@@ -203,6 +184,7 @@ import Testing
     @Test func paramsHoldPathThenQueryWithPathWinning() async throws {
         let journal = Journal()
         let server = try await MainActor.run { try Self.start(journal: journal) }
+        defer { server.stopNow() }
         let url = await server.base + "/ws/params/42?token=abc%20d&id=evil"
         let reply = try await offMain {
             let client = try WebSocketClient(url: url)
@@ -212,12 +194,12 @@ import Testing
         let json = try JSON.parse(reply)
         #expect(json["id"]?.string == "42")
         #expect(json["token"]?.string == "abc d")
-        await server.stop()
     }
 
     @Test func serverCloseFiresCloseOnceAndEchoesHandshake() async throws {
         let journal = Journal()
         let server = try await MainActor.run { try Self.start(journal: journal) }
+        defer { server.stopNow() }
         let url = await server.base + "/ws/lifecycle"
         let code = try await offMain {
             let client = try WebSocketClient(url: url)
@@ -228,12 +210,12 @@ import Testing
         await journal.wait(for: "close")
         #expect(await journal.lines.filter { $0.hasPrefix("close") }.count == 1)
         #expect(await journal.lines.first == "open ")
-        await server.stop()
     }
 
     @Test func aCloseCodeThatMayNotBeSentBecomes1000() async throws {
         let journal = Journal()
         let server = try await MainActor.run { try Self.start(journal: journal) }
+        defer { server.stopNow() }
         let url = await server.base + "/ws/lifecycle"
         let code = try await offMain {
             let client = try WebSocketClient(url: url)
@@ -241,12 +223,12 @@ import Testing
             return try client.expectClose()
         }
         #expect(code == 1000)
-        await server.stop()
     }
 
     @Test func closeRequestedDuringOpenFiresAfterOpenReturns() async throws {
         let journal = Journal()
         let server = try await MainActor.run { try Self.start(journal: journal) }
+        defer { server.stopNow() }
         let url = await server.base + "/ws/lifecycle?reject=1"
         let (text, code) = try await offMain {
             let client = try WebSocketClient(url: url)
@@ -257,12 +239,12 @@ import Testing
         #expect(code == 1008)
         await journal.wait(for: "close")
         #expect(await journal.lines == ["open ", "close "])
-        await server.stop()
     }
 
     @Test func handlerErrorClosesOnlyThatConnectionWith1011() async throws {
         let journal = Journal()
         let server = try await MainActor.run { try Self.start(journal: journal) }
+        defer { server.stopNow() }
         let base = await server.base
         let (code, echo) = try await offMain {
             let bystander = try WebSocketClient(url: base + "/ws/echo")
@@ -274,24 +256,24 @@ import Testing
         }
         #expect(code == 1011)
         #expect(echo == "Echo: still here")
-        await server.stop()
     }
 
     @Test func peerCloseIsEchoedWithItsCode() async throws {
         let journal = Journal()
         let server = try await MainActor.run { try Self.start(journal: journal) }
+        defer { server.stopNow() }
         let url = await server.base + "/ws/echo"
         let code = try await offMain {
             let client = try WebSocketClient(url: url)
             return try client.close(code: 4321, reason: "done")
         }
         #expect(code == 4321)
-        await server.stop()
     }
 
     @Test func mirrorReturnsTextAndBinaryVerbatim() async throws {
         let journal = Journal()
         let server = try await MainActor.run { try Self.start(journal: journal) }
+        defer { server.stopNow() }
         let url = await server.base + "/ws/mirror"
         let (text, binary, big) = try await offMain {
             let client = try WebSocketClient(url: url)
@@ -308,12 +290,12 @@ import Testing
         #expect(text == .text("héllo 😀"))
         #expect(binary == .binary([0, 1, 2, 255]))
         #expect(big == 200_000)
-        await server.stop()
     }
 
     @Test func pingIsAnsweredWithTheSamePayload() async throws {
         let journal = Journal()
         let server = try await MainActor.run { try Self.start(journal: journal) }
+        defer { server.stopNow() }
         let url = await server.base + "/ws/echo"
         let event = try await offMain {
             let client = try WebSocketClient(url: url)
@@ -323,7 +305,6 @@ import Testing
             return event
         }
         #expect(event == .pong([1, 2, 3]))
-        await server.stop()
     }
 
     @Test func closeTimeoutDropsAClientThatNeverAnswers() async throws {
@@ -331,6 +312,7 @@ import Testing
         let server = try await MainActor.run {
             try Self.start(journal: journal) { $0.closeTimeoutMilliseconds = 200; $0.lingerMilliseconds = 200 }
         }
+        defer { server.stopNow() }
         let port = await server.port
         // A raw client that completes the handshake, asks to be closed, and then ignores the close frame.
         let ended = try await offMain { () -> Bool in
@@ -344,7 +326,6 @@ import Testing
             return elapsed < 3
         }
         #expect(ended)
-        await server.stop()
     }
 
     @Test func aClientThatStopsReadingIsCutOffWithoutStallingOthers() async throws {
@@ -352,6 +333,7 @@ import Testing
         let server = try await MainActor.run {
             try Self.start(journal: journal) { $0.maxOutputBytes = 256 * 1024 }
         }
+        defer { server.stopNow() }
         let base = await server.base
         let (count, echoed, sawLeft) = try await offMain { () -> (Int, Int, Bool) in
             let stalled = try WebSocketClient(url: base + "/ws/chat/flood")
@@ -381,6 +363,5 @@ import Testing
         #expect(echoed == 400)
         #expect(sawLeft)
         #expect(count == 1)
-        await server.stop()
     }
 }

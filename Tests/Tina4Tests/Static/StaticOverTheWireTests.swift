@@ -14,13 +14,13 @@ import Testing
                 routes.get("/app.js") { _, response in response.text("from the route") }
             }
         }
+        defer { server.stopNow() }
         let port = await server.port
         let result = try await offMain {
             let connection = try RawConnection(port: port)
             try connection.send(raw)
             return connection.readResponses(responses)
         }
-        await server.stop()
         return result
     }
 
@@ -28,13 +28,13 @@ import Testing
     func rawExchange(_ raw: String) async throws -> String {
         let root = site.root
         let server = try await MainActor.run { try TestServer(configure: { $0.publicDirectory = root }) { _, _ in } }
+        defer { server.stopNow() }
         let port = await server.port
         let result = try await offMain {
             let connection = try RawConnection(port: port)
             try connection.send(raw)
             return connection.readToEnd()
         }
-        await server.stop()
         return result
     }
 

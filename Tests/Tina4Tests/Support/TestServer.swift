@@ -1,6 +1,8 @@
 import Dispatch
 import Glibc
 @testable import Tina4
+// TestFailure, offMain, connectTCP, writeAll: shared with the demo tests, for every file of this target.
+@_exported import Tina4TestSupport
 
 /// A server on 127.0.0.1 and a free port, driven by the main queue, with its own routes (and so
 /// its own hub, `routes.hub`).
@@ -11,6 +13,8 @@ final class TestServer {
     let hub: WebSocketHub
     var port: Int { server.port }
     var base: String { "ws://127.0.0.1:\(server.port)" }
+    /// The thread that started the server: the main thread, where the server runs.
+    private nonisolated let serverThread = pthread_self()
 
     /// `log` defaults to errors only, on standard error; give it a sink to capture lines.
     init(configure: (inout ServerConfiguration) -> Void = { _ in }, log: Log = Log(minimum: .error),
@@ -29,6 +33,17 @@ final class TestServer {
 
     func stop() { server.stop() }
 
+    /// Stops the server from any thread and returns once it has stopped, so that
+    /// `defer { server.stopNow() }` right after the start stops it however the test ends (an
+    /// async test cannot `await` in a `defer`). Stopping twice is harmless.
+    nonisolated func stopNow() {
+        if pthread_equal(pthread_self(), serverThread) != 0 {
+            MainActor.assumeIsolated { server.stop() }
+        } else {
+            DispatchQueue.main.sync { MainActor.assumeIsolated { server.stop() } }
+        }
+    }
+
     /// Waits until at most `limit` TCP connections are open (or the timeout); returns the count.
     func waitForOpenConnections(atMost limit: Int, timeout: Double) async -> Int {
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeout * 1e9)
@@ -36,15 +51,6 @@ final class TestServer {
             try? await Task.sleep(nanoseconds: 2_000_000)
         }
         return server.openConnectionCount
-    }
-}
-
-/// Runs blocking client code off the main thread (the server lives on it) and returns its result.
-func offMain<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
-        }
     }
 }
 
@@ -57,22 +63,8 @@ final class RawConnection {
         fd = try Self.connectedSocket(port: port)
     }
 
-    /// A blocking TCP socket connected to 127.0.0.1:`port`; the caller closes it.
-    static func connectedSocket(port: Int) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard result == 0 else {
-            close(fd)
-            throw TestFailure("connect failed: errno \(errno)")
-        }
-        return fd
-    }
+    /// A blocking TCP socket connected to 127.0.0.1:`port` (``connectTCP(port:)``); the caller closes it.
+    static func connectedSocket(port: Int) throws -> Int32 { try connectTCP(port: port) }
 
     deinit { if fd >= 0 { close(fd) } }
 
@@ -86,14 +78,8 @@ final class RawConnection {
 
     func send(_ text: String) throws { try send(Array(text.utf8)) }
 
-    func send(_ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            guard n > 0 else { throw TestFailure("write failed: errno \(errno)") }
-            offset += n
-        }
-    }
+    /// Writes every byte; throws when the server stops reading for ``testSocketTimeoutSeconds``.
+    func send(_ bytes: [UInt8]) throws { try writeAll(fd, bytes) }
 
     /// Reads until `done` says the bytes so far are complete, EOF, or the timeout.
     func read(timeout: Double = 5, until done: ([UInt8]) -> Bool) -> [UInt8] {
@@ -176,11 +162,6 @@ struct HTTPTestResponse: Sendable {
         }
         return responses
     }
-}
-
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
 
 extension String {
