@@ -200,6 +200,13 @@ extension DemoTests {
             #expect(Settings.rows.first { $0.name == "TINA4_WS_MAX_MESSAGE" }?.defaultValue == "\(ServerConfiguration().maxMessageBytes)")
             #expect(text.contains("tina4 chat URL"))
         }
+
+        /// The README's settings table is the same table, row for row.
+        @Test func readmeSettingsTableIsTheHelpTable() throws {
+            let readme = try #require(EmbeddedAssetsTests.read(EmbeddedAssetsTests.root + "/README.md"))
+            let rows = readme.split(separator: "\n").filter { $0.hasPrefix("| `TINA4_") }.map(String.init)
+            #expect(rows == Settings.rows.map { "| `\($0.name)` | \($0.defaultValue) | \($0.meaning) |" })
+        }
     }
 }
 
