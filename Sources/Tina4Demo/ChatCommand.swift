@@ -59,7 +59,10 @@ enum ChatCommand {
         let interactive: Bool
         let wait: Double
         var input = LineSplitter(maxLineBytes: 1 << 20)
+        /// Lines read and not yet sent: sent after each read while connected; kept (at most
+        /// ``ChatCommand/maxQueuedLines``) while reconnecting.
         var queued: [String] = []
+        var connected = false
         var endOfInput = false
 
         init(url: String, pretty: Bool, interactive: Bool, wait: Double) {
@@ -80,7 +83,9 @@ enum ChatCommand {
             printError("connected to \(url)" + (interactive ? " (each line is sent; Ctrl+D closes)" : ""))
             var attempt = 0
             while true {
+                connected = true
                 let ending = converse(client)
+                connected = false
                 switch ending {
                 case .normal(let code):
                     printError("closed (\(code.map(String.init) ?? "no code"))")
@@ -123,10 +128,7 @@ enum ChatCommand {
             var quietSince = monotonic()
             while true {
                 do {
-                    while !queued.isEmpty {
-                        try client.send(text: queued[0])
-                        queued.removeFirst()
-                    }
+                    try sendQueued(on: client)
                     if endOfInput {
                         if monotonic() - quietSince >= wait {
                             let code = try client.close(code: 1000, timeout: 2)
@@ -149,6 +151,16 @@ enum ChatCommand {
                     printError("\(error)")
                     return .final(code: nil, reason: "")
                 }
+            }
+        }
+
+        /// Sends the queued lines in order; those sent leave the queue even when a send fails.
+        private mutating func sendQueued(on client: WebSocketClient) throws(WebSocketClientError) {
+            var sent = 0
+            defer { queued.removeFirst(sent) }
+            for line in queued {
+                try client.send(text: line)
+                sent += 1
             }
         }
 
@@ -187,7 +199,7 @@ enum ChatCommand {
             switch line {
             case .text(let text):
                 guard !text.isEmpty else { return }
-                guard queued.count < ChatCommand.maxQueuedLines else {
+                guard connected || queued.count < ChatCommand.maxQueuedLines else {
                     printError("not connected: \(ChatCommand.maxQueuedLines) lines are waiting already; this one was dropped")
                     return
                 }

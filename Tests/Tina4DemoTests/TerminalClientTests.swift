@@ -68,6 +68,21 @@ extension DemoTests {
             }
         }
 
+        /// A long script is sent whole and in order (the reconnect queue's bound does not apply
+        /// while connected).
+        @Test func chatSendsAPipedFileOfManyLinesInOrder() async throws {
+            try await withDemoServer { server in
+                let lines = (1...500).map { "line \($0)" }
+                let output = try await offMain { () -> String? in
+                    let chat = try Subprocess(["chat", server.ws + "/ws/echo", "--wait", "0.5"], input: .pipe)
+                    try chat.writeInput(lines.joined(separator: "\n") + "\n")
+                    chat.closeInput()
+                    return chat.readOutputToEnd()
+                }
+                #expect(output == lines.map { "Echo: \($0)\n" }.joined())
+            }
+        }
+
         /// While it runs: what others send is printed as it arrives, each line read is sent at
         /// once, and closing standard input (Ctrl+D) leaves the room with a close.
         @Test func chatPrintsMessagesAsTheyArriveAndSendsLinesAsTheyAreRead() async throws {
