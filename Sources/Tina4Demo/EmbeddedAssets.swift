@@ -250,6 +250,7 @@ enum EmbeddedAssets {
     if (input.value.trim()) {
       ws.send(JSON.stringify({ type: "message", text: input.value }));
       input.value = "";
+      lastTypingSent = 0;  // the message clears our indicator for the others: announce the next keystroke
     }
   });
 
