@@ -47,6 +47,8 @@ import Testing
         let unclosed = try #require(renderError("<% if x y"))
         #expect(unclosed.description.contains("unclosed '<%' (missing '%>')"))
         #expect(renderError("<% if x %}y<% endif %>")?.description.contains("unexpected '}'") == true)
+        #expect(renderError("<% if x y %>z<% endif %>")?.description.contains("unexpected 'y', expected '%>'") == true)
+        #expect(renderError("{% if x y %}z{% endif %}")?.description.contains("unexpected 'y', expected '%}'") == true)
         #expect(renderError("{% if x %>y{% endif %}") != nil)
         // Verbatim ends only at an endverbatim closed by its own closer.
         #expect(try render("<% verbatim %>a<% endverbatim %}b<% endverbatim %>") == "a<% endverbatim %}b")
