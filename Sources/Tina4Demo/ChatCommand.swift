@@ -24,6 +24,8 @@ enum ChatCommand {
     static let slice = 0.02
     static let maxQueuedLines = 100
     static let reconnectDelays: [Double] = [1, 2, 4, 8, 8]
+    /// A connection open this long resets the attempt count.
+    static let lastingSeconds = 10.0
 
     static func run(_ arguments: [String]) -> Int32 {
         guard let (options, positional) = parseOptions(arguments, allowed: ["wait"], flags: ["json"]),
@@ -81,9 +83,9 @@ enum ChatCommand {
                 return 1
             }
             printError("connected to \(url)" + (interactive ? " (each line is sent; Ctrl+D closes)" : ""))
-            var attempt = 0
             while true {
                 connected = true
+                let connectedAt = monotonic()
                 let ending = converse(client)
                 connected = false
                 switch ending {
@@ -98,29 +100,39 @@ enum ChatCommand {
                         printError("connection lost (\(code.map(String.init) ?? "no close frame")) after the end of input")
                         return 1
                     }
-                    var reconnected: WebSocketClient?
-                    while reconnected == nil {
-                        guard attempt < ChatCommand.reconnectDelays.count else {
-                            printError("gave up after \(attempt) reconnect attempts")
-                            return 1
-                        }
-                        let delay = ChatCommand.reconnectDelays[attempt]
-                        attempt += 1
-                        printError("connection lost (\(code.map(String.init) ?? "no close frame")); reconnecting in \(Int(delay)) s (attempt \(attempt) of \(ChatCommand.reconnectDelays.count))")
-                        let deadline = monotonic() + delay
-                        while !endOfInput, monotonic() < deadline { readInput(waitingUpTo: deadline - monotonic()) }
-                        if endOfInput, monotonic() < deadline { waitOut(deadline) }
-                        do {
-                            reconnected = try WebSocketClient(url: url)
-                        } catch {
-                            printError(ClientCommands.describe(error, url: url))
-                        }
-                    }
-                    client = reconnected!
-                    attempt = 0
+                    // Attempts start again only after a connection that lasted: a server that
+                    // accepts and drops at once still ends in "gave up".
+                    if monotonic() - connectedAt >= ChatCommand.lastingSeconds { attempts = 0 }
+                    guard let next = reconnect(after: "connection lost (\(code.map(String.init) ?? "no close frame")); ") else { return 1 }
+                    client = next
                     printError("reconnected to \(url)")
                 }
             }
+        }
+
+        /// Attempts made since the last connection that lasted.
+        private var attempts = 0
+
+        /// Waits and reconnects, at most the attempts left; nil (after saying so) when they ran out.
+        /// `why` starts the first status line.
+        private mutating func reconnect(after why: String) -> WebSocketClient? {
+            var why = why
+            while attempts < ChatCommand.reconnectDelays.count {
+                let delay = ChatCommand.reconnectDelays[attempts]
+                attempts += 1
+                printError(why + "reconnecting in \(Int(delay)) s (attempt \(attempts) of \(ChatCommand.reconnectDelays.count))")
+                why = ""
+                let deadline = monotonic() + delay
+                while !endOfInput, monotonic() < deadline { readInput(waitingUpTo: deadline - monotonic()) }
+                if endOfInput, monotonic() < deadline { waitOut(deadline) }
+                do {
+                    return try WebSocketClient(url: url)
+                } catch {
+                    printError(ClientCommands.describe(error, url: url))
+                }
+            }
+            printError(why + "gave up after \(attempts) reconnect attempts")
+            return nil
         }
 
         /// Talks on one connection until it ends or input ended and the replies stopped.

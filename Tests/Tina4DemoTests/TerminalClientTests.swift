@@ -133,6 +133,22 @@ extension DemoTests {
             }
         }
 
+        /// A server that accepts and at once goes away does not reset the attempts: the waits grow.
+        @Test func chatAttemptsKeepCountingWhenConnectionsDoNotLast() async throws {
+            await MainActor.run {
+                Router.websocket("/ws/test-drops-at-once") { connection, event, _ in
+                    if event == .open { connection.close(code: 1012, reason: "restart") }
+                }
+            }
+            try await withDemoServer { server in
+                let chat = try await offMain { try Subprocess(["chat", server.ws + "/ws/test-drops-at-once"], input: .pipe) }
+                #expect(try await offMain { chat.errorLine { $0.contains("attempt 1 of 5") } }
+                    == "tina4: connection lost (1012); reconnecting in 1 s (attempt 1 of 5)")
+                #expect(try await offMain { chat.errorLine { $0.contains("attempt 2 of 5") } }
+                    == "tina4: connection lost (1012); reconnecting in 2 s (attempt 2 of 5)")
+            }
+        }
+
         @Test func chatWithJSONPrettyPrintsWhatArrives() async throws {
             try await withDemoServer { server in
                 let output = try await offMain { () -> String? in
