@@ -14,9 +14,10 @@ extension Demos {
                     connection.sendError("binary messages are not supported here; send text or JSON")
                     return
                 }
-                // {"text": "hi"}, or any other text as it came (the chapter's `message.text ?? data`).
+                // The chapter's `message.text ?? data`: the "text" of a JSON object when it has
+                // one, otherwise the message exactly as it came (`{"type": "ping"}` is echoed whole).
                 var text = data.text
-                if let message = data.json, message.object != nil {
+                if let message = data.json, message.object != nil, let field = message["text"], !field.isNull {
                     guard let messageText = connection.requiredText("text", in: message) else { return }
                     text = messageText
                 } else if text.trimmingWhitespace().isEmpty {

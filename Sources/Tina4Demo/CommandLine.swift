@@ -2,20 +2,23 @@ import Glibc
 import Tina4
 
 extension CommandLine {
-    static let usage = """
+    static var usage: String {
+        """
         Tina4 Swift v\(Tina4.version): HTTP + WebSocket on one port, with the demos of the chapter.
 
         Usage:
-          tina4 serve [--host HOST] [--port PORT]   start the server (default 0.0.0.0:7149)
-          tina4 listen URL                          print every message a WebSocket receives
-          tina4 send URL MESSAGE [--wait SECONDS]   send one message, print replies for a while (default 1 s)
+          tina4 serve [--host HOST] [--port PORT]     start the server (default 0.0.0.0:7149)
+          tina4 listen URL                            print every message a WebSocket receives
+          tina4 send URL MESSAGE... [--wait SECONDS]  send the messages in order on one connection,
+                                                      print the replies until none came for SECONDS (1)
+          tina4 chat URL [--json] [--wait SECONDS]    each line typed (or piped in) is a message; what
+                                                      arrives is printed (--json: pretty); Ctrl+D closes
           tina4 help | version
 
-        Environment (a .env file in the working directory is read; real variables win):
-          TINA4_HOST / HOST, TINA4_PORT / PORT, TINA4_WS_MAX_MESSAGE (bytes, default 1048576),
-          TINA4_MAX_BODY (bytes, default 8388608), TINA4_LOG_LEVEL (debug|info|warn|error)
+        Settings (environment variables; a .env file in the working directory is read, real variables win):
 
-        """
+        """ + Settings.table
+    }
 
     /// Runs a command and returns the process exit code.
     @MainActor
@@ -29,6 +32,7 @@ extension CommandLine {
         case "serve": return ServeCommand.run(rest)
         case "listen": return ClientCommands.listen(rest)
         case "send": return ClientCommands.send(rest)
+        case "chat": return ChatCommand.run(rest)
         case "help", "--help", "-h":
             print(usage, terminator: "")
             return 0
@@ -48,8 +52,9 @@ func printError(_ message: String) {
     line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
 }
 
-/// Reads `--name value` options; returns nil (after printing why) on an unknown or incomplete one.
-func parseOptions(_ arguments: [String], allowed: Set<String>) -> (options: [String: String], positional: [String])? {
+/// Reads `--name value` options and `--flag`s (recorded with the value ""); returns nil (after
+/// printing why) on an unknown or incomplete one.
+func parseOptions(_ arguments: [String], allowed: Set<String>, flags: Set<String> = []) -> (options: [String: String], positional: [String])? {
     var options: [String: String] = [:]
     var positional: [String] = []
     var index = 0
@@ -61,6 +66,11 @@ func parseOptions(_ arguments: [String], allowed: Set<String>) -> (options: [Str
             if let equals = name.firstIndex(of: "=") {
                 value = String(name[name.index(after: equals)...])
                 name = String(name[..<equals])
+            }
+            if flags.contains(name), value == nil {
+                options[name] = ""
+                index += 1
+                continue
             }
             guard allowed.contains(name) else {
                 printError("unknown option --\(name)")

@@ -138,6 +138,7 @@ enum EmbeddedAssets {
 
   let myId = null;
   let typingTimer = null;
+  let typist = null;  // whose "is typing..." is shown
   let lastTypingSent = 0;
 
   const ws = frond.ws("/ws/livechat/" + encodeURIComponent(room));
@@ -148,16 +149,17 @@ enum EmbeddedAssets {
   }
 
   // Every piece of user text goes in with textContent: never as HTML.
-  function addMessage(from, text, time, mine) {
+  function addMessage(from, text, timestamp, mine) {
     const div = document.createElement("div");
     div.className = mine ? "msg mine" : "msg";
     const who = document.createElement("strong");
     who.textContent = from;
     div.appendChild(who);
-    if (time) {
-      const when = document.createElement("span");
+    if (timestamp) {
+      const when = document.createElement("time");
       when.className = "time";
-      when.textContent = time;
+      when.dateTime = timestamp;
+      when.textContent = shortTime(timestamp);
       div.appendChild(when);
     }
     const body = document.createElement("span");
@@ -182,11 +184,19 @@ enum EmbeddedAssets {
     messagesDiv.scrollTop = messagesDiv.scrollHeight;
   }
 
-  // "2025-01-31T10:42:07Z" -> "10:42" in the reader's time zone; anything else as sent.
+  // The server sends ISO-8601 UTC ("2025-01-31T10:42:07.000Z"); show "10:42" in the reader's
+  // time zone, and anything that is not a date as it came.
   function shortTime(timestamp) {
     const date = new Date(timestamp);
-    if (!timestamp || isNaN(date.getTime())) return timestamp ? String(timestamp) : "";
-    return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    if (isNaN(date.getTime())) return String(timestamp);
+    return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
+  }
+
+  function clearTyping(name) {
+    if (typist === null || name !== typist) return;
+    typist = null;
+    clearTimeout(typingTimer);
+    typingEl.textContent = "";
   }
 
   ws.on("open", function () {
@@ -208,13 +218,16 @@ enum EmbeddedAssets {
       myId = msg.your_id;
       addSystemMessage(msg.message);
     } else if (msg.type === "message") {
-      addMessage(msg.from, msg.text, shortTime(msg.timestamp), myId !== null && msg.from_id === myId);
+      addMessage(msg.from, msg.text, msg.timestamp, myId !== null && msg.from_id === myId);
+      clearTyping(msg.from);  // their message is here: they stopped typing it
     } else if (msg.type === "system") {
       addSystemMessage(msg.message);
+      if (msg.left !== undefined) clearTyping(msg.left);  // they left the room
     } else if (msg.type === "typing") {
+      typist = msg.username;
       typingEl.textContent = msg.username + " is typing...";
       clearTimeout(typingTimer);
-      typingTimer = setTimeout(function () { typingEl.textContent = ""; }, 2000);
+      typingTimer = setTimeout(function () { clearTyping(typist); }, 2000);
     } else if (msg.type === "error") {
       addSystemMessage("Server: " + msg.message);
     }
@@ -237,6 +250,7 @@ enum EmbeddedAssets {
     if (input.value.trim()) {
       ws.send(JSON.stringify({ type: "message", text: input.value }));
       input.value = "";
+      lastTypingSent = 0;  // the message clears our indicator for the others: announce the next keystroke
     }
   });
 
@@ -260,8 +274,8 @@ enum EmbeddedAssets {
 <h1>Real-time with WebSocket</h1>
 <p>Every demo from the chapter, served by this one process: HTTP and WebSocket share the port.
 Browser pages use <a href="/js/frond.js"><code>/js/frond.js</code></a>; from a terminal use
-<code>tina4 listen ws://localhost:7149/PATH</code> (prints what arrives) or
-<code>tina4 send ws://localhost:7149/PATH "message"</code>.</p>
+<code>tina4 listen ws://{{ address }}/PATH</code> (prints what arrives) or
+<code>tina4 send ws://{{ address }}/PATH "message"</code>.</p>
 
 <h2>Pages to open in two tabs</h2>
 <ul class="demos">
@@ -325,14 +339,14 @@ Browser pages use <a href="/js/frond.js"><code>/js/frond.js</code></a>; from a t
   <li>
     <h3><code>/ws/notifications/{user_id}</code></h3>
     <p>Pushed from an HTTP handler. Listen as user 7, then ship an order:</p>
-    <pre><code>tina4 listen ws://localhost:7149/ws/notifications/7
-curl -X POST http://localhost:7149/api/orders/1001/ship -H 'Content-Type: application/json' -d '{"user_id": 7}'</code></pre>
+    <pre><code>tina4 listen ws://{{ address }}/ws/notifications/7
+curl -X POST http://{{ address }}/api/orders/1001/ship -H 'Content-Type: application/json' -d '{"user_id": 7}'</code></pre>
   </li>
   <li>
     <h3><code>/ws/project/{id}</code></h3>
     <p>Project-scoped pushes: only clients of <code>/ws/project/42</code> hear about project 42.</p>
-    <pre><code>tina4 listen ws://localhost:7149/ws/project/42
-curl -X POST http://localhost:7149/api/projects/42/tasks/complete -H 'Content-Type: application/json' -d '{"task": "Design review"}'</code></pre>
+    <pre><code>tina4 listen ws://{{ address }}/ws/project/42
+curl -X POST http://{{ address }}/api/projects/42/tasks/complete -H 'Content-Type: application/json' -d '{"task": "Design review"}'</code></pre>
   </li>
 </ul>
 
@@ -401,9 +415,9 @@ curl -X POST http://localhost:7149/api/projects/42/tasks/complete -H 'Content-Ty
     statusEl.classList.toggle("is-open", open);
   }
 
-  // Builds <div class="msg [system]"><strong>from</strong><span class="time">…</span><span class="text">…</span></div>
+  // Builds <div class="msg [system]"><strong>from</strong><time class="time">…</time><span class="text">…</span></div>
   // with textContent only: what people type is shown, never run.
-  function addMessage(from, text, time) {
+  function addMessage(from, text, timestamp) {
     const div = document.createElement("div");
     div.className = from === null ? "msg system" : "msg";
     if (from !== null) {
@@ -411,10 +425,11 @@ curl -X POST http://localhost:7149/api/projects/42/tasks/complete -H 'Content-Ty
       who.textContent = from;
       div.appendChild(who);
     }
-    if (time) {
-      const when = document.createElement("span");
+    if (timestamp) {
+      const when = document.createElement("time");
       when.className = "time";
-      when.textContent = time;
+      when.dateTime = timestamp;
+      when.textContent = timeOfDay(timestamp);
       div.appendChild(when);
     }
     const body = document.createElement("span");
@@ -423,6 +438,14 @@ curl -X POST http://localhost:7149/api/projects/42/tasks/complete -H 'Content-Ty
     div.appendChild(body);
     msgs.appendChild(div);
     msgs.scrollTop = msgs.scrollHeight;
+  }
+
+  // The server sends ISO-8601 UTC ("2025-01-31T10:42:07.000Z"); show HH:MM:SS in the reader's
+  // time zone, and anything that is not a date as it came.
+  function timeOfDay(timestamp) {
+    const date = new Date(timestamp);
+    if (isNaN(date.getTime())) return String(timestamp);
+    return date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
   }
 
   ws.on("open", function () {

@@ -55,7 +55,9 @@ extension Demos {
             case .close:
                 let username = chatUsers.removeValue(forKey: connection.id)?.username ?? "Unknown"
                 connection.broadcast(JSON([
-                    "type": "system", "message": "\(username) left the chat", "online": connection.connectionCount,
+                    // `left` names who went, so pages can clear that person's typing indicator.
+                    "type": "system", "message": "\(username) left the chat", "left": username,
+                    "online": connection.connectionCount,
                 ]).serialized())
             }
         }

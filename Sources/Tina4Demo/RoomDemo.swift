@@ -40,7 +40,7 @@ extension Demos {
                     guard let text = connection.requiredText("text", in: message) else { return }
                     connection.broadcast(JSON([
                         "type": "chat", "from": roomUsers[key] ?? "Anonymous", "text": text,
-                        "timestamp": Timestamp.timeOfDay(),
+                        "timestamp": Timestamp.iso8601(),
                     ]).serialized())
                 case let other:
                     connection.sendError("unknown message type '\(other)'; use set-name or chat")

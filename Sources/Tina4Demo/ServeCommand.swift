@@ -38,6 +38,7 @@ enum ServeCommand {
             }
             return 1
         }
+        Demos.listeningPort = server.port
         let shown = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         var banner = """
               Tina4 Swift v\(Tina4.version)

@@ -83,9 +83,9 @@ extension DemoTests {
             }
         }
 
-        /// The chapter answers with `message.text ?? data`: text that is not a JSON object is the
-        /// message itself. (A JSON object without `text` is an error: MessageFields.)
-        @Test(arguments: ["just words", "[1,2]", "{not json", "42"])
+        /// The chapter answers with `message.text ?? data`: text that is not a JSON object, or a
+        /// JSON object without `text` (or with `"text": null`), is the message itself.
+        @Test(arguments: ["just words", "[1,2]", "{not json", "42", #"{"type":"ping"}"#, #"{"text":null,"n":1}"#])
         func textThatIsNotAJSONObjectIsAnsweredAsIs(raw: String) async throws {
             try await withDemoServer { server in
                 let client = try await Client.connect(server.ws + "/ws/chat")

@@ -40,7 +40,7 @@ extension DemoTests {
                 #expect(users[bobID]?.username == "Anonymous" && users[bobID]?.room == "lobby")
 
                 try await alice.close()
-                #expect(try await bob.receiveObject() == ["type": "system", "message": "Alice left the chat", "online": 1])
+                #expect(try await bob.receiveObject() == ["type": "system", "message": "Alice left the chat", "left": "Alice", "online": 1])
                 #expect(await MainActor.run { Array(chatUsers.keys) } == [bobID])
                 // Bob's close returns once the server echoed it, after running the close handler.
                 try await bob.close()
@@ -87,7 +87,7 @@ extension DemoTests {
                     _ = try await visitor.receiveObject()
                     _ = try await observer.receiveObject()
                     if round.isMultiple(of: 2) { try await visitor.close() } else { try await visitor.disconnect() }
-                    #expect(try await observer.receiveObject() == ["type": "system", "message": "visitor \(round) left the chat", "online": 1])
+                    #expect(try await observer.receiveObject() == ["type": "system", "message": "visitor \(round) left the chat", "left": .string("visitor \(round)"), "online": 1])
                 }
                 #expect(await MainActor.run { Array(chatUsers.keys) } == [observerID])
                 try await observer.close()

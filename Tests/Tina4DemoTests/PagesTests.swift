@@ -51,7 +51,30 @@ extension DemoTests {
                 for route in routes {
                     #expect(index.contains("<code>\(route)"), "the index page lists \(route)")
                 }
-                #expect(index.contains("curl -X POST http://localhost:7149/api/orders/1001/ship"))
+            }
+        }
+
+        /// The copy-paste commands on the index page name the address the reader reached the
+        /// server at (its `Host`), not a fixed 7149; without a usable `Host`, localhost and the
+        /// port the server listens on.
+        @Test func indexCommandsUseTheAddressBeingServed() async throws {
+            try await withDemoServer { server in
+                let host = "127.0.0.1:\(server.port)"
+                let index = try await request(server, "GET", "/", headers: [("Host", host)]).body
+                #expect(index.contains("curl -X POST http://\(host)/api/orders/1001/ship"))
+                #expect(index.contains("tina4 listen ws://\(host)/ws/notifications/7"))
+                #expect(index.contains("tina4 send ws://\(host)/PATH"))
+                #expect(!index.contains("7149") || server.port == 7149)
+
+                // No Host (HTTP/1.0), or one that is no host name: localhost and the listening port.
+                let port = server.port
+                await MainActor.run {
+                    for headers in [HTTPHeaders(), HTTPHeaders([("Host", "ex<am>ple")]), HTTPHeaders([("Host", "")])] {
+                        let request = Request(method: "GET", path: "/", target: "/", headers: headers)
+                        #expect(Demos.servedAddress(request) == "localhost:\(port)")
+                    }
+                    #expect(Demos.servedAddress(Request(method: "GET", path: "/", target: "/", headers: ["Host": "[::1]:8080"])) == "[::1]:8080")
+                }
             }
         }
 

@@ -84,7 +84,7 @@ extension DemoTests {
 
         private func chat(_ client: Client, sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONObject {
             var message = try await client.receiveObject()
-            #expect(Stamp.isRecentTimeOfDay(message.take("timestamp")), sourceLocation: sourceLocation)
+            #expect(Stamp.isRecentISO8601(message.take("timestamp")), sourceLocation: sourceLocation)
             return message
         }
     }

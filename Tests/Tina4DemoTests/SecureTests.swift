@@ -62,6 +62,28 @@ extension DemoTests {
             try await expectRefusal(query: "?token=\(token)", reason: "token expired")
         }
 
+        /// A correctly signed token without `exp` (or with a non-numeric one) is refused with a
+        /// reason naming the claim, not "token expired".
+        @Test(arguments: [
+            (["sub": "demo"] as JSONObject, #"token has no "exp" claim (expiry time); it must expire"#),
+            (["sub": "demo", "exp": "tomorrow"] as JSONObject, #"token's "exp" claim must be a number of seconds since 1970"#),
+        ])
+        func tokenWithoutUsableExpiryIsRefusedSayingWhy(claims: JSONObject, reason: String) async throws {
+            let secret = Array("a secret for the exp test".utf8)
+            let saved = await MainActor.run { Demos.tokenSigner }
+            await MainActor.run { Demos.tokenSigner = HS256Token(secret: secret) }
+            let header: JSON = ["alg": "HS256", "typ": "JWT"]
+            let input = Base64.encodeURLSafe(header.serializedBytes()) + "." + Base64.encodeURLSafe(JSON.object(claims).serializedBytes())
+            let token = input + "." + Base64.encodeURLSafe(SHA256.hmac(key: secret, message: Array(input.utf8)))
+            do {
+                try await expectRefusal(query: "?token=\(token)", reason: reason)
+            } catch {
+                await MainActor.run { Demos.tokenSigner = saved }
+                throw error
+            }
+            await MainActor.run { Demos.tokenSigner = saved }
+        }
+
         @Test func unsignedTokenIsRefused() async throws {
             let header: JSON = ["alg": "none", "typ": "JWT"]
             let claims: JSON = ["sub": "demo", "exp": 4_102_444_800]

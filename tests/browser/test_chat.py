@@ -65,8 +65,31 @@ def test_typing_indicator_shows_for_others_only(server, browsers):
     assert set(shown) == {"Bob is typing..."}, shown
     assert len(shown) <= 2, f"typing not throttled: {shown}"
 
-    # The indicator clears itself about 2 s after the last typing message.
+
+def test_typing_indicator_clears_after_2s_on_the_typists_message_and_departure(server, browsers):
+    alice = open_chat(browsers, server, "Alice")
+    bob = open_chat(browsers, server, "Bob")
+    carol = open_chat(browsers, server, "Carol")
+    wait_message(alice, "Anonymous is now known as Carol", system=True)
+
+    # On its own the indicator clears about 2 s after the last typing message.
+    carol.find_element(By.CSS_SELECTOR, "#message-input").send_keys("x")
+    wait_text(alice, "#typing", "Carol is typing...")
     wait_text(alice, "#typing", "", timeout=6)
+
+    # From here no timer can clear Alice's indicator: only the typist's message or departure does.
+    alice.execute_script("window.setTimeout = function () { return 0; };")
+    bob.find_element(By.CSS_SELECTOR, "#message-input").send_keys("hel")
+    wait_text(alice, "#typing", "Bob is typing...")
+    type_and_send(bob, "#message-input", "lo")
+    wait_message(alice, "hello", sender="Bob")
+    assert text_of(alice, "#typing") == ""
+
+    carol.find_element(By.CSS_SELECTOR, "#message-input").send_keys("bye")
+    wait_text(alice, "#typing", "Carol is typing...")
+    carol.quit()
+    wait_message(alice, "Carol left the chat", system=True)
+    assert text_of(alice, "#typing") == ""
 
 
 def test_xss_in_chat_messages_and_names_is_shown_as_text(server, browsers):

@@ -1,4 +1,6 @@
 """The chapter's exercise (§12–13) in two real browsers: /room/{room_name} over /ws/room/{room_name}."""
+import re
+
 from helpers import messages, type_and_send, wait_js, wait_message, wait_text
 
 
@@ -30,10 +32,15 @@ def test_two_sessions_chat_and_leave(server, browsers):
     # The input is cleared after sending.
     assert alice.execute_script("return document.getElementById('input').value") == ""
 
-    # Chat lines carry the server's HH:MM:SS time.
+    # Chat lines carry the server's ISO-8601 UTC time, shown as HH:MM:SS in the reader's time zone.
     stamps = alice.execute_script(
-        "return Array.from(document.querySelectorAll('#messages .msg:not(.system) .time')).map(e => e.textContent)")
-    assert len(stamps) == 2 and all(len(s) == 8 and s[2] == ":" and s[5] == ":" for s in stamps), stamps
+        "return Array.from(document.querySelectorAll('#messages .msg:not(.system) time.time'))"
+        ".map(e => [e.dateTime, e.textContent, new Date(e.dateTime).toLocaleTimeString([],"
+        " {hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false})])")
+    assert len(stamps) == 2, stamps
+    for iso, shown, expected in stamps:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", iso), stamps
+        assert shown == expected and re.fullmatch(r"\d\d:\d\d:\d\d", shown), stamps
 
     bob.quit()
     wait_message(alice, "Bob left the room", system=True)

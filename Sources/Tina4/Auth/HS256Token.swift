@@ -16,11 +16,17 @@ public struct HS256Token: Sendable {
     /// Why a token was refused.
     public enum Rejection: Error, Sendable, Equatable, CustomStringConvertible {
         case malformed, badSignature, expired, unsupportedAlgorithm
+        /// The claims have no `exp`: a token without an expiry time is not accepted.
+        case missingExpiry
+        /// `exp` is there but is not a number of seconds since 1970.
+        case badExpiry
         public var description: String {
             switch self {
             case .malformed: "malformed token"
             case .badSignature: "bad signature"
             case .expired: "token expired"
+            case .missingExpiry: "token has no \"exp\" claim (expiry time); it must expire"
+            case .badExpiry: "token's \"exp\" claim must be a number of seconds since 1970"
             case .unsupportedAlgorithm: "unsupported algorithm (HS256 only)"
             }
         }
@@ -51,7 +57,9 @@ public struct HS256Token: Sendable {
         guard signature.count == expected.count, zip(signature, expected).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else {
             throw .badSignature
         }
-        guard let expiry = claims["exp"]?.double, Double(now) < expiry else { throw .expired }
+        guard let exp = claims["exp"], !exp.isNull else { throw .missingExpiry }
+        guard let expiry = exp.double else { throw .badExpiry }
+        guard Double(now) < expiry else { throw .expired }
         return claims
     }
 }

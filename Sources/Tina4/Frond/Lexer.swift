@@ -1,5 +1,10 @@
 /// Splits template source into text and the tokens inside `{{ … }}` and `{% … %}`.
 ///
+/// `<% … %>` is the same statement tag as `{% … %}` (`<% extends "base.html" %>`,
+/// `<% block content %>…<% endblock %>`); both may appear in one file, each closed by its own
+/// closer. `<%` is a tag only when a statement name follows it (``statementNames``, after an
+/// optional `-` and white space), so `<%= x %>` or `a <%b` stay literal text.
+///
 /// Comments are dropped, `{% verbatim %}…{% endverbatim %}` becomes plain text, and whitespace
 /// control is applied here: a `-` inside a delimiter trims all white space on that side, and, as in
 /// Twig, the first newline after `%}` or `#}` is removed.
@@ -8,6 +13,12 @@ struct Lexer {
     private let bytes: [UInt8]
     private var index = 0
     private var tokens: [Token] = []
+
+    /// The names that start a statement tag: what makes `<%` a tag rather than text.
+    static let statementNames: Set<String> = [
+        "extends", "block", "endblock", "if", "elseif", "else", "endif", "for", "endfor",
+        "set", "endset", "include", "verbatim", "endverbatim",
+    ]
 
     static func tokenize(_ bytes: [UInt8], name: String) throws(FrondError) -> [Token] {
         var lexer = Lexer(name: name, bytes: bytes)
@@ -44,25 +55,42 @@ struct Lexer {
             case UInt8(ascii: "#"): after = try lexComment(at: open)
             case UInt8(ascii: "{"): after = try lexTag(at: open, print: true) ? .trim : .nothing
             default:
-                after = try lexTag(at: open, print: false) ? .trim : .dropNewline
+                let angle = bytes[open] == UInt8(ascii: "<")
+                after = try lexTag(at: open, print: false, angle: angle) ? .trim : .dropNewline
                 if isVerbatimOpening() { after = try lexVerbatim(after: after, openedAt: open) }
             }
         }
         tokens.append(Token(kind: .end, offset: bytes.count))
     }
 
-    /// The offset of the next `{{`, `{%` or `{#`, or the end of the source.
+    /// The offset of the next `{{`, `{%`, `{#` or statement `<%`, or the end of the source.
     private func findOpening(from start: Int) -> Int {
         var i = start
         while i + 1 < bytes.count {
             if bytes[i] == UInt8(ascii: "{") {
                 let next = bytes[i + 1]
                 if next == UInt8(ascii: "{") || next == UInt8(ascii: "%") || next == UInt8(ascii: "#") { return i }
+            } else if bytes[i] == UInt8(ascii: "<"), bytes[i + 1] == UInt8(ascii: "%"), startsStatement(at: i + 2) {
+                return i
             }
             i += 1
         }
         return bytes.count
     }
+
+    /// Whether a statement name (after an optional `-` and white space) starts at `start`. Each
+    /// `<%` looks only at the bytes up to the end of its own name, so scanning stays linear.
+    private func startsStatement(at start: Int) -> Bool {
+        var i = start
+        if byte(at: i) == UInt8(ascii: "-") { i += 1 }
+        while let b = byte(at: i), Self.isSpace(b) { i += 1 }
+        let nameStart = i
+        while let b = byte(at: i), Self.isNameStart(b) || Self.isDigit(b), i - nameStart <= Self.longestStatementName { i += 1 }
+        guard i > nameStart, i - nameStart <= Self.longestStatementName else { return false }
+        return Self.statementNames.contains(String(decoding: bytes[nameStart..<i], as: UTF8.self))
+    }
+
+    private static let longestStatementName = statementNames.map(\.utf8.count).max() ?? 0
 
     private mutating func appendText(from start: Int, to end: Int, after: After, trimEnd: Bool) {
         var start = start, end = end
@@ -114,6 +142,7 @@ struct Lexer {
             }
             search = tag + 1
             guard bytes[tag + 1] == UInt8(ascii: "%") else { continue }
+            let tagCloser = bytes[tag] == UInt8(ascii: "<") ? UInt8(ascii: ">") : UInt8(ascii: "}")
             var i = tag + 2
             let trimBefore = byte(at: i) == UInt8(ascii: "-")
             if trimBefore { i += 1 }
@@ -124,7 +153,7 @@ struct Lexer {
             while let b = byte(at: i), Self.isSpace(b) { i += 1 }
             let trimAfter = byte(at: i) == UInt8(ascii: "-")
             if trimAfter { i += 1 }
-            guard byte(at: i) == UInt8(ascii: "%"), byte(at: i + 1) == UInt8(ascii: "}") else { continue }
+            guard byte(at: i) == UInt8(ascii: "%"), byte(at: i + 1) == tagCloser else { continue }
             appendText(from: index, to: tag, after: after, trimEnd: trimBefore)
             index = i + 2
             return trimAfter ? .trim : .dropNewline
@@ -133,12 +162,14 @@ struct Lexer {
 
     // MARK: - Tags
 
-    /// Lexes `{{ … }}` or `{% … %}` starting at `open`; returns whether the closer asks to trim.
-    private mutating func lexTag(at open: Int, print: Bool) throws(FrondError) -> Bool {
+    /// Lexes `{{ … }}`, `{% … %}` or (`angle`) `<% … %>` starting at `open`; returns whether
+    /// the closer asks to trim.
+    private mutating func lexTag(at open: Int, print: Bool, angle: Bool = false) throws(FrondError) -> Bool {
         tokens.append(Token(kind: print ? .printOpen : .tagOpen, offset: open))
         index = open + 2
         if byte(at: index) == UInt8(ascii: "-") { index += 1 }
         let closer = UInt8(ascii: print ? "}" : "%")
+        let closerEnd = UInt8(ascii: angle ? ">" : "}")
         var brackets: [(symbol: UInt8, offset: Int)] = []
         while true {
             while let b = byte(at: index), Self.isSpace(b) { index += 1 }
@@ -146,15 +177,16 @@ struct Lexer {
                 if let last = brackets.last {
                     throw error("unclosed '\(Character(Unicode.Scalar(last.symbol)))'", at: last.offset)
                 }
-                throw error(print ? "unclosed '{{' (missing '}}')" : "unclosed '{%' (missing '%}')", at: open)
+                throw error(print ? "unclosed '{{' (missing '}}')"
+                    : angle ? "unclosed '<%' (missing '%>')" : "unclosed '{%' (missing '%}')", at: open)
             }
             if brackets.isEmpty {
-                if c == UInt8(ascii: "-") && byte(at: index + 1) == closer && byte(at: index + 2) == UInt8(ascii: "}") {
+                if c == UInt8(ascii: "-") && byte(at: index + 1) == closer && byte(at: index + 2) == closerEnd {
                     tokens.append(Token(kind: print ? .printClose : .tagClose, offset: index))
                     index += 3
                     return true
                 }
-                if c == closer && byte(at: index + 1) == UInt8(ascii: "}") {
+                if c == closer && byte(at: index + 1) == closerEnd {
                     tokens.append(Token(kind: print ? .printClose : .tagClose, offset: index))
                     index += 2
                     return false

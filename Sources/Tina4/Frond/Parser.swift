@@ -17,6 +17,8 @@ struct Parser {
     var declaredBlocks: Set<String> = []
     var parent: Expr?
     var openers: [Opener] = []
+    /// How the statement tag being parsed ends: `%}`, or `%>` for one opened with `<%`.
+    var tagCloser = "%}"
     var openBlocks = 0
     var expressionDepth = 0
     /// Counts references to `loop` (and includes, which may use it), to tell loops that need it.
@@ -76,7 +78,7 @@ struct Parser {
 
     mutating func expectTagClose() throws(FrondError) {
         guard current.kind == .tagClose else {
-            throw error("unexpected \(current.kind.display), expected '%}'", at: current.offset)
+            throw error("unexpected \(current.kind.display), expected '\(tagCloser)'", at: current.offset)
         }
         advance()
     }
@@ -101,6 +103,7 @@ struct Parser {
                 advance()
                 nodes.append(.output(value))
             case .tagOpen:
+                tagCloser = source[token.offset] == UInt8(ascii: "<") ? "%>" : "%}"
                 advance()
                 let (tag, tagOffset) = try expectName("a tag name")
                 if stops.contains(tag) { return (nodes, tag) }
@@ -237,7 +240,7 @@ struct Parser {
             return .set(target, value)
         }
         guard current.kind == .tagClose else {
-            throw error("expected '=' or '%}' after {% set \(target), found \(current.kind.display)", at: current.offset)
+            throw error("expected '=' or '\(tagCloser)' after {% set \(target), found \(current.kind.display)", at: current.offset)
         }
         advance()
         let body = try parseNested(Opener(description: "{% set \(target) %}", offset: offset), until: ["endset"]).nodes

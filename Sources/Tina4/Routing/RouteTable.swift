@@ -8,9 +8,14 @@ public typealias WebSocketHandler = @MainActor (WebSocketConnection, WebSocketEv
 /// The HTTP and WebSocket routes of an application, and the hub of its open WebSockets.
 ///
 /// Literal paths are found by a dictionary lookup on their segments; patterned paths are tried in
-/// the order they were added. A trailing slash does not matter (`/chat/` is `/chat`). Requests
-/// are matched segment by segment after decoding each one, so `/api%2Fws-token` (one segment
-/// `api/ws-token`) never matches the route `/api/ws-token`.
+/// the order they were added. Requests are matched segment by segment after decoding each one,
+/// so `/api%2Fws-token` (one segment `api/ws-token`) never matches the route `/api/ws-token`.
+///
+/// A trailing slash means nothing, for HTTP and WebSocket routes alike: empty segments are not
+/// segments, so `/chat/general/` is the route `/chat/general` and an upgrade to `/ws/chat/`
+/// joins the `/ws/chat` route and its room (its `connection.path` is `/ws/chat`). There is no
+/// redirect: a WebSocket client cannot follow one, and a page keeps working either way. A page
+/// that wants a default, like `/chat` for `/chat/{room}`, registers that path and redirects.
 ///
 /// Every ``Server`` serving a table uses the table's ``hub``: a push from one of its HTTP routes
 /// reaches the WebSockets of those servers. ``Router`` is the process's default table.

@@ -61,6 +61,7 @@ func withDemoServer(publicDirectory: String = RepositoryAssets.publicDirectory,
         return server
     }
     let demo = DemoServer(port: await server.port)
+    await MainActor.run { Demos.listeningPort = demo.port }  // as `tina4 serve` does once bound
     do {
         try await body(demo)
     } catch {
@@ -130,7 +131,9 @@ struct HTTPReply: Sendable {
 /// Sends one request (`Connection: close`) and reads the response up to its Content-Length.
 func request(_ server: DemoServer, _ method: String, _ path: String, body: String? = nil,
              contentType: String = "application/json", headers: [(String, String)] = []) async throws -> HTTPReply {
-    var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+    var head = "\(method) \(path) HTTP/1.1\r\n"
+    if !headers.contains(where: { $0.0.lowercased() == "host" }) { head += "Host: 127.0.0.1\r\n" }
+    head += "Connection: close\r\n"
     for (name, value) in headers { head += "\(name): \(value)\r\n" }
     if let body { head += "Content-Type: \(contentType)\r\nContent-Length: \(body.utf8.count)\r\n" }
     let bytes = Array((head + "\r\n" + (body ?? "")).utf8)
@@ -186,18 +189,6 @@ enum Stamp {
         parts.tm_min = Int32(digits[4])
         parts.tm_sec = Int32(digits[5])
         return abs(timegm(&parts) - time(nil)) <= 5
-    }
-
-    /// `HH:MM:SS` local time within 5 s of now (the room exercise's `toTimeString().substring(0, 8)`).
-    static func isRecentTimeOfDay(_ value: JSON?) -> Bool {
-        guard let text = value?.string, matches(text, "dd:dd:dd") else { return false }
-        let digits = text.split(separator: ":").map { Int($0)! }
-        var now = time(nil)
-        var parts = tm()
-        localtime_r(&now, &parts)
-        let nowSeconds = Int(parts.tm_hour) * 3600 + Int(parts.tm_min) * 60 + Int(parts.tm_sec)
-        let difference = abs(digits[0] * 3600 + digits[1] * 60 + digits[2] - nowSeconds)
-        return digits[0] < 24 && digits[1] < 60 && digits[2] < 60 && min(difference, 86400 - difference) <= 5
     }
 
     /// `pattern` with `d` for any ASCII digit; other characters literal.

@@ -11,6 +11,13 @@ final class Subprocess: @unchecked Sendable {
     private var exitStatus: Int32?
     /// Standard output read so far.
     private(set) var stdout: [UInt8] = []
+    /// Standard error read so far.
+    private(set) var stderr: [UInt8] = []
+    /// The write end of the child's standard input, with `input: .pipe`; -1 once closed.
+    private var input: Int32 = -1
+
+    /// What the child reads on standard input.
+    enum Input { case devNull, pipe }
 
     /// `tina4` next to the test bundle (both are products of the same build), else in `.build/debug`.
     static let tina4: String = {
@@ -29,8 +36,9 @@ final class Subprocess: @unchecked Sendable {
 
     /// Starts `tina4 arguments…` in a temporary directory holding only `files` (name → text; so
     /// no `.env` is read unless given) with a minimal environment plus `environment`
-    /// (`NAME=value` entries) and standard input from /dev/null.
-    init(_ arguments: [String], files: [String: String] = [:], environment extra: [String] = []) throws {
+    /// (`NAME=value` entries) and standard input from /dev/null, or (`input: .pipe`) a pipe that
+    /// ``writeInput(_:)`` writes to and ``closeInput()`` ends.
+    init(_ arguments: [String], files: [String: String] = [:], environment extra: [String] = [], input inputKind: Input = .devNull) throws {
         guard access(Self.tina4, X_OK) == 0 else { throw TestFailure("no executable at \(Self.tina4): run swift build first") }
         var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw TestFailure("pipe: errno \(errno)") }
@@ -51,7 +59,14 @@ final class Subprocess: @unchecked Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        var inPipe: [Int32] = [-1, -1]
+        if inputKind == .pipe {
+            guard pipe(&inPipe) == 0 else { throw TestFailure("pipe: errno \(errno)") }
+            for fd in inPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         guard Self.addChdir(&actions, directory) == 0 else { throw TestFailure("posix_spawn_file_actions_addchdir_np failed") }
@@ -64,7 +79,9 @@ final class Subprocess: @unchecked Sendable {
         let result = posix_spawn(&pid, Self.tina4, &actions, nil, argv, environment)
         close(outPipe[1])
         close(errPipe[1])
+        if inPipe[0] >= 0 { close(inPipe[0]) }
         guard result == 0 else {
+            if inPipe[1] >= 0 { close(inPipe[1]) }
             close(outPipe[0])
             close(errPipe[0])
             for name in files.keys { unlink(directory + "/" + name) }
@@ -76,6 +93,25 @@ final class Subprocess: @unchecked Sendable {
         self.files = Array(files.keys)
         output = outPipe[0]
         errors = errPipe[0]
+        input = inPipe[1]
+    }
+
+    /// Writes `text` to the child's standard input (a pipe: `input: .pipe`).
+    func writeInput(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { write(input, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw TestFailure("writing to the child's standard input: errno \(errno)") }
+            offset += n
+        }
+    }
+
+    /// Ends the child's standard input (what Ctrl+D does at a terminal).
+    func closeInput() {
+        if input >= 0 { close(input) }
+        input = -1
     }
 
     deinit {
@@ -86,6 +122,7 @@ final class Subprocess: @unchecked Sendable {
         }
         close(output)
         close(errors)
+        closeInput()
         for name in files { unlink(directory + "/" + name) }
         rmdir(directory)  // now empty: the child writes nothing there
     }
@@ -122,9 +159,23 @@ final class Subprocess: @unchecked Sendable {
     /// Reads standard error to its end; nil when the child still holds it open after `timeout`.
     func readErrorsToEnd(timeout: Double = 10) -> String? {
         let deadline = now() + timeout
-        var bytes: [UInt8] = []
-        while readSome(errors, into: &bytes, deadline: deadline) {}
-        return isEnded(errors) ? String(decoding: bytes, as: UTF8.self) : nil
+        while readSome(errors, into: &stderr, deadline: deadline) {}
+        return isEnded(errors) ? String(decoding: stderr, as: UTF8.self) : nil
+    }
+
+    /// Reads standard error until it holds a line for which `matches` is true; returns that line,
+    /// or nil when `timeout` seconds pass or the stream ends first.
+    func errorLine(timeout: Double = 10, where matches: (String) -> Bool) -> String? {
+        let deadline = now() + timeout
+        var searched = 0
+        while true {
+            while let newline = stderr[searched...].firstIndex(of: 10) {
+                let line = String(decoding: stderr[searched..<newline], as: UTF8.self)
+                searched = newline + 1
+                if matches(line) { return line }
+            }
+            guard readSome(errors, into: &stderr, deadline: deadline) else { return nil }
+        }
     }
 
     /// True while the child has not exited (and so has not been reaped).

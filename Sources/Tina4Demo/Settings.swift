@@ -1,0 +1,49 @@
+import Tina4
+
+/// Every environment setting `tina4 serve` reads, with its default: the one table `tina4 help`
+/// prints (and the README repeats). A new setting is one more row.
+///
+/// ```swift
+/// Settings.table   // "  TINA4_PORT / PORT       7149    port to listen on; --port wins\n…"
+/// ```
+enum Settings {
+    struct Row: Sendable {
+        var name: String
+        var defaultValue: String
+        var meaning: String
+    }
+
+    private static let defaults = ServerConfiguration()
+
+    static let rows: [Row] = [
+        Row(name: "TINA4_HOST / HOST", defaultValue: defaults.host, meaning: "address to listen on; --host wins"),
+        Row(name: "TINA4_PORT / PORT", defaultValue: "\(defaults.port)", meaning: "port to listen on (0: any free port); --port wins"),
+        Row(name: "TINA4_WS_MAX_MESSAGE", defaultValue: "\(defaults.maxMessageBytes)",
+            meaning: "largest WebSocket message in bytes; bigger closes with 1009"),
+        Row(name: "TINA4_MAX_BODY", defaultValue: "\(defaults.maxBodyBytes)", meaning: "largest HTTP request body in bytes; bigger answers 413"),
+        Row(name: "TINA4_SECRET", defaultValue: "random per start", meaning: "HS256 secret of the /ws/secure demo's tokens"),
+        Row(name: "TINA4_LOG_LEVEL", defaultValue: "info", meaning: "debug, info, warn or error"),
+    ]
+
+    /// The rows as aligned lines, two spaces in.
+    static var table: String {
+        let nameWidth = rows.map(\.name.count).max() ?? 0
+        let defaultWidth = max(rows.map(\.defaultValue.count).max() ?? 0, "DEFAULT".count)
+        func line(_ a: String, _ b: String, _ c: String) -> String {
+            "  " + a.padding(to: nameWidth) + "  " + b.padding(to: defaultWidth) + "  " + c + "\n"
+        }
+        return line("SETTING", "DEFAULT", "").trimmingTrailingSpaces() + rows.map { line($0.name, $0.defaultValue, $0.meaning) }.joined()
+    }
+}
+
+extension String {
+    fileprivate func padding(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+
+    fileprivate func trimmingTrailingSpaces() -> String {
+        var text = self
+        while text.hasSuffix(" \n") { text.removeLast(2); text += "\n" }
+        return text
+    }
+}
