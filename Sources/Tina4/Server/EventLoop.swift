@@ -105,8 +105,8 @@ final class EventLoop: ChannelLoop {
     /// Milliseconds on the monotonic clock (``monotonicMilliseconds()``).
     func now() -> UInt64 { EventLoop.monotonicMilliseconds() }
 
-    /// Milliseconds on the monotonic clock. Code that has a loop asks it (``ChannelLoop/now()``),
-    /// so a fake loop can stand in; this is the real loop's own clock.
+    /// Milliseconds on the monotonic clock, for code that has no loop to ask. Code that has one
+    /// asks it (``ChannelLoop/now()``, e.g. `channel.loop.now()`), so a fake loop can stand in.
     static func now() -> UInt64 { monotonicMilliseconds() }
 
     /// `CLOCK_MONOTONIC` in milliseconds.

@@ -94,6 +94,23 @@ import Tina4TestSupport
         #expect(server.openConnectionCount == 0)
     }
 
+    @Test func anAsyncHandlerMayTakeLongerThanTheTimeoutsAndTheKeepAliveClockStartsAfterItsResponse() async throws {
+        let server = try makeServer()
+        defer { server.stop() }
+        let (client, channel) = try await connect(server)
+        try client.send("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n")
+        try await loop.turn(until: { gate.waiting == 1 })
+        loop.advance(by: 120_000)
+        #expect(!channel.isClosed, "no timeout while the application works")
+        gate.open()
+        try await loop.turn(until: { channel.bytesWritten > 0 })
+        #expect(client.readResponses(1, timeout: 1).first?.body == "late")
+        loop.advance(by: 29_999)
+        #expect(!channel.isClosed)
+        loop.advance(by: 1)
+        #expect(channel.isClosed)
+    }
+
     /// What the client can read now, without waiting.
     func readAvailable(_ client: RawConnection) -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
