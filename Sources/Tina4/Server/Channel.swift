@@ -82,9 +82,13 @@ final class Channel: EventLoopHandler {
     /// This channel's slot in its group's registry; -1 outside it.
     var registryIndex: Int32 = -1
     let group: ChannelGroup
-    var session: ChannelSession?
+    // Unchecked: only the main actor touches it, and every access is a read to call through or
+    // a plain assignment; none is held across a call that could reach it again.
+    @exclusivity(unchecked) var session: ChannelSession?
 
-    private var queue = OutputQueue()
+    // Unchecked: mutated only by this class's own methods on the main actor, each of which
+    // finishes with the queue (append, write, removeAll) before calling out to anything else.
+    @exclusivity(unchecked) private var queue = OutputQueue()
     private(set) var lifecycle = Lifecycle.open
     private(set) var input = Input.reading
     private(set) var output = Output.idle
@@ -138,7 +142,7 @@ final class Channel: EventLoopHandler {
     }
 
     private func readAvailable() {
-        let buffer = loop.readBuffer
+        let buffer = group.readBuffer
         var budget = 256 * 1024   // per turn, so one busy client cannot starve the others
         while input == .reading && !isClosed && budget > 0 {
             switch Socket.read(fd, into: buffer) {
@@ -207,7 +211,7 @@ final class Channel: EventLoopHandler {
     private func requestFlush() {
         guard output == .idle else { return }
         output = .flushScheduled
-        loop.scheduleFlush(self)
+        group.loop.scheduleFlush(self)
     }
 
     /// Writes what the socket takes now; watches for writability if some is left.
@@ -223,7 +227,7 @@ final class Channel: EventLoopHandler {
             break
         }
         let queued = queue.byteCount
-        let result = queue.write(to: fd, vectors: loop.writeVectors)
+        let result = queue.write(to: fd, vectors: group.writeVectors)
         bytesWritten += queued - queue.byteCount
         switch result {
         case .drained:

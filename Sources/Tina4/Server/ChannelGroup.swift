@@ -1,3 +1,5 @@
+import Glibc
+
 /// The connections of one server, and what they share: the loop, the log and the output limits.
 ///
 /// The group is the registry: a channel is in ``channels`` from ``add(_:)`` until it closes, so
@@ -23,6 +25,12 @@ final class ChannelGroup {
     /// ``ServerConfiguration/lingerMilliseconds``: how long a closing channel drains input.
     let lingerMilliseconds: UInt64
 
+    /// The loop's scratch buffers, copied out once so the read and write paths reach them
+    /// without going through the loop existential (which costs a retain and release per use).
+    /// They live as long as the loop, which the group holds.
+    let readBuffer: UnsafeMutableRawBufferPointer
+    let writeVectors: UnsafeMutableBufferPointer<iovec>
+
     /// Open channels, in no particular order.
     private(set) var channels: [Channel] = []
     /// The largest output backlog any closed channel reached.
@@ -33,6 +41,8 @@ final class ChannelGroup {
         self.log = log
         self.maxOutputBytes = maxOutputBytes
         self.lingerMilliseconds = lingerMilliseconds
+        readBuffer = loop.readBuffer
+        writeVectors = loop.writeVectors
     }
 
     var count: Int { channels.count }

@@ -39,6 +39,7 @@ protocol ChannelLoop: AnyObject {
     func stop()
 
     /// One receive buffer for every socket of the loop: data is consumed before the next read.
+    /// (A ``ChannelGroup`` copies both buffer pointers once, for the channels' hot paths.)
     var readBuffer: UnsafeMutableRawBufferPointer { get }
     /// Scratch `iovec`s for every `writev` of the loop.
     var writeVectors: UnsafeMutableBufferPointer<iovec> { get }

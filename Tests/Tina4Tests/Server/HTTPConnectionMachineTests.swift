@@ -231,4 +231,46 @@ import Testing
         h.run()
         #expect(h.log == ["dispatch GET /a"])
     }
+
+    /// Pipelined requests (plain, with a length, chunked, 100-continue, HEAD) split at random
+    /// points, some answered at once and some later (async): every split dispatches the same
+    /// requests in the same order and answers them in that order.
+    @Test(arguments: 0..<40) func anySplitOfAPipelineIsDispatchedAndAnsweredInOrder(seed: UInt64) {
+        let stream = [
+            "GET /1 HTTP/1.1\r\nHost: x\r\n\r\n",
+            "POST /2 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello",
+            "POST /3 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
+            "HEAD /4 HTTP/1.1\r\nHost: x\r\n\r\n",
+            "PUT /5 HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\nok",
+            "GET /6 HTTP/1.1\r\nHost: x\r\n\r\n",
+        ].joined()
+        var bytes = Array(stream.utf8)
+        var random = SplitMix64(seed: seed)
+        var h = Harness()
+        var pending: [String] = []   // targets whose handler is "async" and has not answered yet
+        while !bytes.isEmpty || !pending.isEmpty {
+            if !bytes.isEmpty {
+                let count = Int.random(in: 1...min(bytes.count, 40), using: &random)
+                bytes.prefix(count).withUnsafeBytes { h.connection.received($0) }
+                bytes.removeFirst(count)
+            }
+            h.run(answer: { request in
+                let body = request.head.target + ":" + String(decoding: request.body, as: UTF8.self)
+                if Bool.random(using: &random) { return Response().text(body) }
+                pending.append(body)
+                return nil
+            })
+            if let body = pending.first, Bool.random(using: &random) || bytes.isEmpty {
+                pending.removeFirst()
+                h.connection.respond(Response().text(body), close: false, date: "D")
+                h.run(answer: { request in Response().text(request.head.target + ":" + String(decoding: request.body, as: UTF8.self)) })
+            }
+            #expect(pending.count <= 1, "one request at a time")
+        }
+        let dispatched = h.log.filter { $0.hasPrefix("dispatch") }
+        #expect(dispatched == ["dispatch GET /1", "dispatch POST /2", "dispatch POST /3", "dispatch HEAD /4", "dispatch PUT /5", "dispatch GET /6"])
+        let bodies = h.wire.filter { !$0.hasPrefix("HTTP/1.1 100") }.map { $0.components(separatedBy: "\r\n\r\n").last ?? "" }
+        #expect(bodies == ["/1:", "/2:hello", "/3:abcde", "", "/5:ok", "/6:"])
+        #expect(h.wire.filter { $0.hasPrefix("HTTP/1.1 100 Continue") }.count <= 1)
+    }
 }

@@ -94,6 +94,23 @@ import Tina4TestSupport
         #expect(server.openConnectionCount == 0)
     }
 
+    @Test func anAsyncHandlerMayTakeLongerThanTheTimeoutsAndTheKeepAliveClockStartsAfterItsResponse() async throws {
+        let server = try makeServer()
+        defer { server.stop() }
+        let (client, channel) = try await connect(server)
+        try client.send("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n")
+        try await loop.turn(until: { gate.waiting == 1 })
+        loop.advance(by: 120_000)
+        #expect(!channel.isClosed, "no timeout while the application works")
+        gate.open()
+        try await loop.turn(until: { channel.bytesWritten > 0 })
+        #expect(client.readResponses(1, timeout: 1).first?.body == "late")
+        loop.advance(by: 29_999)
+        #expect(!channel.isClosed)
+        loop.advance(by: 1)
+        #expect(channel.isClosed)
+    }
+
     /// What the client can read now, without waiting.
     func readAvailable(_ client: RawConnection) -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -180,6 +197,8 @@ import Tina4TestSupport
         try await loop.turn(until: { sockets.all.count == 2 })
         (closingChannel.session as? WebSocketSession)?.close(code: .normal, reason: "bye")
         loop.turn()
+        let closeSent = closing.read(timeout: 1) { $0.suffix(7).elementsEqual([0x88, 0x05, 0x03, 0xE8] + Array("bye".utf8)) }
+        #expect(closeSent.suffix(7).elementsEqual([0x88, 0x05, 0x03, 0xE8] + Array("bye".utf8)), "the server's close frame is out; the client has not answered")
 
         let (lingering, lingeringChannel) = try await connect(server)
         try lingering.send("GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
@@ -192,6 +211,7 @@ import Tina4TestSupport
         #expect(slowChannel.input == .paused, "reading pauses while a big response waits")
         #expect((openChannel.session as? WebSocketSession)?.machine.state == .open)
         #expect((closingChannel.session as? WebSocketSession)?.machine.state == .closeSent)
+        #expect(!closingChannel.isClosed, "waiting for the client's close frame")
 
         let all = [idleChannel, partialChannel, waitingChannel, slowChannel, openChannel, closingChannel, lingeringChannel]
         return Connections(
