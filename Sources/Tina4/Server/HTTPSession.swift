@@ -322,7 +322,7 @@ final class HTTPSession: ChannelSession {
         let connection = WebSocketConnection(
             id: ConnectionID.make(), path: CanonicalPath.from(segments: segments), params: params,
             headers: head.headers, hub: server.hub, transport: channel, route: match.route, handler: match.handler,
-            server: server, maxMessageBytes: server.configuration.maxMessageBytes,
+            log: server.log, maxMessageBytes: server.configuration.maxMessageBytes,
             closeTimeoutMilliseconds: server.configuration.closeTimeoutMilliseconds)
         finished = true
         cancelTimer()

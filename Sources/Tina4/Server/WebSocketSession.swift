@@ -31,8 +31,6 @@ extension WebSocketConnection: ChannelSession {
     /// Milliseconds on the loop's clock.
     private func now() -> UInt64 { EventLoop.now() }
 
-    private var log: Log { server?.log ?? Log.shared }
-
     private var logPrefix: String { "[ws] \(route) conn=\(id)" }
 
     /// Joins the hub, fires `.open`, then reads any frames that arrived with the handshake.
