@@ -54,7 +54,7 @@ extension WebSocketConnection: ChannelSession {
 
     func channelClosed() {
         perform(machine.socketGone())
-        transport = nil
+        transport = nil   // the channel holds this session; this ends the cycle
     }
 
     // MARK: Application
@@ -86,7 +86,7 @@ extension WebSocketConnection: ChannelSession {
                 case .deliver(let event, let data): delivery = (event, data)
                 case .pong: break
                 case .arm(let kind, let milliseconds): arm(kind, after: milliseconds)
-                case .cancel: cancelTimer()
+                case .cancel(let kind): cancelTimer(kind)
                 case .closeWhenFlushed: transport?.closeWhenFlushed()
                 case .closeNow: transport?.closeNow()
                 case .notice(let notice): report(notice)
@@ -105,17 +105,19 @@ extension WebSocketConnection: ChannelSession {
     }
 
     private func arm(_ kind: WebSocketConnectionMachine.TimerKind, after milliseconds: UInt64) {
-        cancelTimer()
-        timer = loop.schedule(at: now() + milliseconds) { [weak self] in
+        cancelTimer(timer?.kind)
+        let token = loop.schedule(at: now() + milliseconds) { [weak self] in
             guard let self else { return }
-            self.timer = nil
+            if self.timer?.kind == kind { self.timer = nil }
             self.perform(self.machine.timerFired(kind))
         }
+        timer = (kind, token)
     }
 
-    private func cancelTimer() {
-        if let timer { loop.cancel(timer) }
-        timer = nil
+    private func cancelTimer(_ kind: WebSocketConnectionMachine.TimerKind?) {
+        guard let timer, timer.kind == kind else { return }
+        loop.cancel(timer.token)
+        self.timer = nil
     }
 
     private func report(_ notice: WebSocketConnectionMachine.Notice) {

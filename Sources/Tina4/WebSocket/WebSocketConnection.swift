@@ -50,13 +50,13 @@ public final class WebSocketConnection {
     /// Where log lines go: the server's log. (Held by value: a weak reference to the server
     /// would give it a side table and slow every retain of it on the hot path.)
     let log: Log
-    /// The pending close-handshake or close-flush timer.
-    var timer: TimerQueue.Token?
+    /// The timer the machine armed (at most one at a time: each state arms its own kind).
+    var timer: (kind: WebSocketConnectionMachine.TimerKind, token: TimerQueue.Token)?
 
     /// A connection on `transport`; ``start(leftover:)`` (Server/WebSocketSession.swift) opens it.
     init(id: String, path: String, params: [String: String], headers: HTTPHeaders, hub: WebSocketHub,
-         transport: (any WebSocketTransport)? = nil, route: String = "", handler: @escaping WebSocketHandler = { _, _, _ in },
-         log: Log = Log.shared, maxMessageBytes: Int = 1 << 20, closeTimeoutMilliseconds: UInt64 = 5_000) {
+         transport: any WebSocketTransport, route: String, handler: @escaping WebSocketHandler,
+         log: Log, maxMessageBytes: Int, closeTimeoutMilliseconds: UInt64) {
         self.id = id
         self.path = path
         self.paramFields = HTTPHeaders(params.map { ($0.key, $0.value) }).compacted()

@@ -4,6 +4,7 @@ import Testing
 /// What a connection keeps while idle: packed handshake headers and params that answer exactly
 /// as the parsed ones do, and no input buffer between messages.
 @MainActor @Suite struct WebSocketConnectionStateTests {
+    let hub = WebSocketHub()
     let handshake: [(String, String)] = [
         ("Host", "127.0.0.1:7149"), ("Upgrade", "websocket"), ("Connection", "keep-alive, Upgrade"),
         ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="), ("Sec-WebSocket-Version", "13"),
@@ -37,8 +38,8 @@ import Testing
     }
 
     @Test func paramsAndHeadersOfAConnection() {
-        let connection = WebSocketConnection(id: "c", path: "/ws/chat/a", params: ["room": "a", "token": "t"],
-                                             headers: HTTPHeaders(handshake), hub: WebSocketHub())
+        let connection = testConnection(path: "/ws/chat/a", params: ["room": "a", "token": "t"], headers: HTTPHeaders(handshake),
+                                        hub: hub, transport: WebSocketHubTests.RecordingTransport())
         #expect(connection.params == ["room": "a", "token": "t"])
         #expect(connection.headers["origin"] == "http://localhost:7149")
         #expect(connection.headers == HTTPHeaders(handshake))
