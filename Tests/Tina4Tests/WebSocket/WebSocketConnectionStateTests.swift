@@ -68,3 +68,20 @@ import Testing
         #expect(h.events == ["open", "message:hi"] && h.written == [[0x8A, 0x01, 1]])
     }
 }
+
+extension WebSocketConnectionStateTests {
+    @Test func aCopiedMachineDoesNotShareItsPartialFrame() {
+        var machine = WebSocketConnectionMachine(role: .server, maxMessageBytes: 1 << 20, closeTimeoutMilliseconds: 5_000)
+        _ = machine.start()
+        _ = machine.handlerReturned(threw: false)
+        let frame = clientFrame(0x1, utf8("hello"))
+        _ = Array(frame[..<4]).withUnsafeBytes { machine.received($0) }
+        var copy = machine
+        let first = Array(frame[4...]).withUnsafeBytes { machine.received($0) }
+        let second = Array(frame[4...]).withUnsafeBytes { copy.received($0) }
+        for actions in [first, second] {
+            guard case .deliver(.message, let data)? = actions.last else { Issue.record("no message: \(actions)"); continue }
+            #expect(data.text == "hello")
+        }
+    }
+}
