@@ -7,7 +7,8 @@ they do not depend on how fast this Python client is, plus wall-clock rates for 
   broadcast   R receivers in one /ws/chat/{room}; one of them sends M messages; every message
               reaches all R (the sender is included, as in the chapter). Reports server CPU per
               delivered message and delivered messages per second.
-  idle        N idle WebSocket connections on /ws/echo; reports resident memory per connection.
+  idle        10,000 idle WebSocket connections on /ws/echo (1,000 with --quick); reports resident
+              memory per connection.
   echo        one client, M sequential round trips on /ws/echo; reports p50 / p99 latency.
   http        32 keep-alive clients, M GET /api/ws-token in all; server CPU per request.
 
