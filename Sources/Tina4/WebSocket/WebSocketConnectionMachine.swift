@@ -183,7 +183,8 @@ struct WebSocketConnectionMachine {
 
     // MARK: Inputs
 
-    /// The handshake is done: join the hub and deliver `.open`.
+    /// The handshake is done: join the hub and deliver `.open`. Called once, first (the client
+    /// role skips it: it has no hub and no handler).
     mutating func start() -> [Action] {
         guard state == .open, handler == .idle else { return [] }
         handler = .running
