@@ -36,8 +36,8 @@ final class OutgoingBytes {
 
 /// Bytes waiting to be written to one socket, in order, written with `writev`.
 ///
-/// One chunk (a response, a frame) is held inline; only a second queued chunk makes an array,
-/// and the array is released once written, so an idle queue holds no heap memory.
+/// One chunk (a response, a frame) is held inline; only a second chunk queued behind it makes
+/// an array, so a connection that is sent one thing at a time holds no array at all.
 struct OutputQueue {
     /// The chunk queued when it is the only one.
     private var single: OutgoingBytes?
@@ -125,7 +125,9 @@ struct OutputQueue {
 
     private mutating func compact() {
         if head == chunks.count {
-            chunks = []   // released: an idle queue holds no array
+            // A small array is kept for the next burst (no allocation per turn on a busy
+            // connection); a queue that never held two chunks at once never made one.
+            chunks.removeAll(keepingCapacity: chunks.capacity <= 16)
             head = 0
         } else if head >= 32 && head * 2 >= chunks.count {
             chunks.removeFirst(head)

@@ -25,11 +25,10 @@ extension Channel: WebSocketTransport {}
 ///  timer ──timerFired───────────────────────────▶ machine            │ write, timers, close
 /// ```
 extension WebSocketConnection: ChannelSession {
-    /// The loop whose clock and timers this session uses: its server's (a fake one in tests).
-    /// Without a server (hub unit tests on a recording transport) no timer is armed.
-    private var loop: (any ChannelLoop)? { server?.loop }
-
-    private var log: Log { server?.log ?? Log.shared }
+    /// The loop whose clock and timers this session uses: its channel's (a fake one in tests).
+    /// On another transport (a recorder in hub unit tests) no timer is armed. Asked only when a
+    /// timer is armed or cancelled (the close paths), never per message.
+    private var loop: (any ChannelLoop)? { (transport as? Channel)?.loop }
 
     private var logPrefix: String { "[ws] \(route) conn=\(id)" }
 
@@ -54,7 +53,7 @@ extension WebSocketConnection: ChannelSession {
 
     func channelClosed() {
         perform(machine.socketGone())
-        transport = nil
+        transport = nil   // the channel holds this session; this ends the cycle
     }
 
     // MARK: Application
@@ -86,7 +85,7 @@ extension WebSocketConnection: ChannelSession {
                 case .deliver(let event, let data): delivery = (event, data)
                 case .pong: break
                 case .arm(let kind, let milliseconds): arm(kind, after: milliseconds)
-                case .cancel: cancelTimer()
+                case .cancel(let kind): cancelTimer(kind)
                 case .closeWhenFlushed: transport?.closeWhenFlushed()
                 case .closeNow: transport?.closeNow()
                 case .notice(let notice): report(notice)
@@ -105,18 +104,20 @@ extension WebSocketConnection: ChannelSession {
     }
 
     private func arm(_ kind: WebSocketConnectionMachine.TimerKind, after milliseconds: UInt64) {
-        cancelTimer()
+        cancelTimer(timer?.kind)
         guard let loop else { return }
-        timer = loop.schedule(at: loop.now() + milliseconds) { [weak self] in
+        let token = loop.schedule(at: loop.now() + milliseconds) { [weak self] in
             guard let self else { return }
-            self.timer = nil
+            if self.timer?.kind == kind { self.timer = nil }
             self.perform(self.machine.timerFired(kind))
         }
+        timer = (kind, token)
     }
 
-    private func cancelTimer() {
-        if let timer { loop?.cancel(timer) }
-        timer = nil
+    private func cancelTimer(_ kind: WebSocketConnectionMachine.TimerKind?) {
+        guard let timer, timer.kind == kind else { return }
+        loop?.cancel(timer.token)
+        self.timer = nil
     }
 
     private func report(_ notice: WebSocketConnectionMachine.Notice) {

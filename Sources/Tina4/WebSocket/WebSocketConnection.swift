@@ -47,15 +47,16 @@ public final class WebSocketConnection {
     /// The route pattern (for log lines) and its handler.
     let route: String
     let handler: WebSocketHandler
-    /// Where log lines go; nil (in tests without a server) uses `Log.shared`.
-    weak var server: Server?
-    /// The pending close-handshake or close-flush timer.
-    var timer: TimerQueue.Token?
+    /// Where log lines go: the server's log. (Held by value: a weak reference to the server
+    /// would give it a side table and slow every retain of it on the hot path.)
+    let log: Log
+    /// The timer the machine armed (at most one at a time: each state arms its own kind).
+    var timer: (kind: WebSocketConnectionMachine.TimerKind, token: TimerQueue.Token)?
 
     /// A connection on `transport`; ``start(leftover:)`` (Server/WebSocketSession.swift) opens it.
     init(id: String, path: String, params: [String: String], headers: HTTPHeaders, hub: WebSocketHub,
-         transport: (any WebSocketTransport)? = nil, route: String = "", handler: @escaping WebSocketHandler = { _, _, _ in },
-         server: Server? = nil, maxMessageBytes: Int = 1 << 20, closeTimeoutMilliseconds: UInt64 = 5_000) {
+         transport: any WebSocketTransport, route: String, handler: @escaping WebSocketHandler,
+         log: Log, maxMessageBytes: Int, closeTimeoutMilliseconds: UInt64) {
         self.id = id
         self.path = path
         self.paramFields = HTTPHeaders(params.map { ($0.key, $0.value) }).compacted()
@@ -64,7 +65,7 @@ public final class WebSocketConnection {
         self.transport = transport
         self.route = route
         self.handler = handler
-        self.server = server
+        self.log = log
         machine = WebSocketConnectionMachine(role: .server, maxMessageBytes: maxMessageBytes,
                                              closeTimeoutMilliseconds: closeTimeoutMilliseconds)
     }

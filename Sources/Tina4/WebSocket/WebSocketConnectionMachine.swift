@@ -6,14 +6,19 @@
 /// ``WebSocketSession`` and the blocking ``WebSocketClient`` are thin drivers of it.
 ///
 /// ```text
-///            close(code:) / handler threw (1011)
-///   open ─────────────────────────────────────────▶ closeSent ──timer .closeHandshake──▶ gone
-///    │                                                  │                  (socket closed at once)
-///    │ peer close (code echoed), protocol error          │ peer close, EOF, protocol error
-///    │ (close frame with its code), EOF (1006)          ▼
-///    └───────────────────────────────────────────▶ finishing ──timer .closeFlush──────▶ gone
-///    │                                                  │ socket closed once flushed
-///    └────────────── socket gone (1006) ───────────────┴──────────────────────────────▶ gone
+///                 close(code:), handler threw (1011)
+///   open ──────────────────────────────────────────────▶ closeSent
+///    │                                                       │
+///    │ peer close (its code echoed),                         │ peer close, EOF,
+///    │ protocol error (close frame with its code),           │ protocol error
+///    │ EOF (1006, no frame)                                  │
+///    ▼                                                       │
+///   finishing ◀──────────────────────────────────────────────┘
+///    │
+///    │ socket closed once flushed, or timer .closeFlush (closed at once)
+///    ▼
+///   gone ◀── also from open or closeSent when the socket goes (1006 if open),
+///            and from closeSent on timer .closeHandshake (closed at once)
 /// ```
 ///
 /// Leaving `open` emits `.leave` (out of the hub: hub membership *is* being open) and then the
@@ -31,8 +36,9 @@
 /// ```
 ///
 /// Room for what comes next: a heartbeat is another ``TimerKind``; an extension such as
-/// permessage-deflate transforms payloads where ``frame(_:)`` delivers them and where
-/// ``encode(_:payload:)`` builds frames; a negotiated subprotocol is data the driver keeps.
+/// permessage-deflate transforms payloads where the private `frame(_:_:)` delivers them and
+/// where ``encode(_:payload:)`` builds frames, and sets `allowRSV1` in the decoder options the
+/// machine builds (`decoderOptions`); a negotiated subprotocol is data the driver keeps.
 struct WebSocketConnectionMachine {
     /// Which end this is: a server requires masked frames and sends unmasked ones; a client
     /// requires unmasked frames and masks each frame it sends with a fresh key from `maskKey`.
@@ -161,7 +167,10 @@ struct WebSocketConnectionMachine {
 
     /// Decodes with the kept decoder, or a fresh one; keeps it only if something is left partial.
     private mutating func decode(_ bytes: UnsafeRawBufferPointer) -> WebSocketDecodeResult {
-        if let box = partial {
+        if var box = partial {
+            partial = nil
+            if !isKnownUniquelyReferenced(&box) { box = DecoderBox(box.decoder) }   // a copied machine keeps value semantics
+            partial = box
             let result = box.decoder.decode(bytes)
             if result.error == nil && box.decoder.isBetweenMessages { partial = nil }
             return result
@@ -174,7 +183,8 @@ struct WebSocketConnectionMachine {
 
     // MARK: Inputs
 
-    /// The handshake is done: join the hub and deliver `.open`.
+    /// The handshake is done: join the hub and deliver `.open`. Called once, first (the client
+    /// role skips it: it has no hub and no handler).
     mutating func start() -> [Action] {
         guard state == .open, handler == .idle else { return [] }
         handler = .running

@@ -61,6 +61,12 @@ import Testing
                 struct Welcome: Encodable { let type = "welcome"; let id: String; let tags = ["a", "b"] }
                 if event == .open { try connection.sendJson(encoding: Welcome(id: connection.id)) }
             }
+            routes.websocket("/ws/headers") { connection, event, _ in
+                if event == .open {
+                    connection.sendJson(["origin": connection.headers["origin"] ?? "-", "cookies": connection.headers.values("Cookie").joined(separator: "|"),
+                                         "upgrade": connection.headers["UPGRADE"] ?? "-", "count": connection.headers.count])
+                }
+            }
             routes.websocket("/ws/params/{id}") { connection, event, _ in
                 if event == .open {
                     connection.sendJson(JSON(connection.params.mapValues { JSON.string($0) }))
@@ -194,6 +200,23 @@ import Testing
         let json = try JSON.parse(reply)
         #expect(json["id"]?.string == "42")
         #expect(json["token"]?.string == "abc d")
+    }
+
+    @Test func theHandshakeHeadersAreKeptForTheConnection() async throws {
+        let journal = Journal()
+        let server = try await MainActor.run { try Self.start(journal: journal) }
+        let url = await server.base + "/ws/headers"
+        let reply = try await offMain {
+            let client = try WebSocketClient(url: url, headers: [("Origin", "http://example.test"), ("Cookie", "a=1"), ("cookie", "b=2")])
+            defer { client.disconnect() }
+            return try client.receiveText()
+        }
+        let json = try JSON.parse(reply)
+        #expect(json["origin"]?.string == "http://example.test")
+        #expect(json["cookies"]?.string == "a=1|b=2")
+        #expect(json["upgrade"]?.string == "websocket")
+        #expect(json["count"]?.int == 8)   // Host, Upgrade, Connection, Key, Version and the three added
+        await server.stop()
     }
 
     @Test func serverCloseFiresCloseOnceAndEchoesHandshake() async throws {

@@ -98,3 +98,12 @@ func serverFrame(_ opcode: UInt8, _ payload: [UInt8] = []) -> [UInt8] { rawFrame
 
 /// A close payload: the code big-endian, then the reason.
 func closePayload(_ code: UInt16, _ reason: String = "") -> [UInt8] { [UInt8(code >> 8), UInt8(code & 0xFF)] + Array(reason.utf8) }
+
+/// A connection as the server builds one, on `transport`, with a handler that does nothing.
+@MainActor
+func testConnection(id: String = "c", path: String, params: [String: String] = [:], headers: HTTPHeaders = HTTPHeaders(),
+                    hub: WebSocketHub, transport: any WebSocketTransport) -> WebSocketConnection {
+    WebSocketConnection(id: id, path: path, params: params, headers: headers, hub: hub, transport: transport,
+                        route: path, handler: { _, _, _ in }, log: Log(minimum: .error), maxMessageBytes: 1 << 20,
+                        closeTimeoutMilliseconds: 5_000)
+}

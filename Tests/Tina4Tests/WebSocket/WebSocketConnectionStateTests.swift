@@ -4,6 +4,7 @@ import Testing
 /// What a connection keeps while idle: packed handshake headers and params that answer exactly
 /// as the parsed ones do, and no input buffer between messages.
 @MainActor @Suite struct WebSocketConnectionStateTests {
+    let hub = WebSocketHub()
     let handshake: [(String, String)] = [
         ("Host", "127.0.0.1:7149"), ("Upgrade", "websocket"), ("Connection", "keep-alive, Upgrade"),
         ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="), ("Sec-WebSocket-Version", "13"),
@@ -37,8 +38,8 @@ import Testing
     }
 
     @Test func paramsAndHeadersOfAConnection() {
-        let connection = WebSocketConnection(id: "c", path: "/ws/chat/a", params: ["room": "a", "token": "t"],
-                                             headers: HTTPHeaders(handshake), hub: WebSocketHub())
+        let connection = testConnection(path: "/ws/chat/a", params: ["room": "a", "token": "t"], headers: HTTPHeaders(handshake),
+                                        hub: hub, transport: WebSocketHubTests.RecordingTransport())
         #expect(connection.params == ["room": "a", "token": "t"])
         #expect(connection.headers["origin"] == "http://localhost:7149")
         #expect(connection.headers == HTTPHeaders(handshake))
@@ -65,5 +66,22 @@ import Testing
         h.feed(rawFrame(0x9, [1]))                               // a ping in between
         h.feed(rawFrame(0x0, utf8("hi"), fin: true))
         #expect(h.events == ["open", "message:hi"] && h.written == [[0x8A, 0x01, 1]])
+    }
+}
+
+extension WebSocketConnectionStateTests {
+    @Test func aCopiedMachineDoesNotShareItsPartialFrame() {
+        var machine = WebSocketConnectionMachine(role: .server, maxMessageBytes: 1 << 20, closeTimeoutMilliseconds: 5_000)
+        _ = machine.start()
+        _ = machine.handlerReturned(threw: false)
+        let frame = clientFrame(0x1, utf8("hello"))
+        _ = Array(frame[..<4]).withUnsafeBytes { machine.received($0) }
+        var copy = machine
+        let first = Array(frame[4...]).withUnsafeBytes { machine.received($0) }
+        let second = Array(frame[4...]).withUnsafeBytes { copy.received($0) }
+        for actions in [first, second] {
+            guard case .deliver(.message, let data)? = actions.last else { Issue.record("no message: \(actions)"); continue }
+            #expect(data.text == "hello")
+        }
     }
 }

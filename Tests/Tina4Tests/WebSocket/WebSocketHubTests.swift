@@ -18,8 +18,7 @@ import Testing
 
     /// A connection opened the way the server opens one: its machine's `start` joins the hub.
     func join(_ path: String, _ name: String) -> WebSocketConnection {
-        let connection = WebSocketConnection(id: name, path: path, params: [:], headers: HTTPHeaders(), hub: hub,
-                                             transport: RecordingTransport())
+        let connection = testConnection(id: name, path: path, hub: hub, transport: RecordingTransport())
         connection.start(leftover: [])
         return connection
     }
@@ -96,7 +95,7 @@ import Testing
         hub.remove(a)
         hub.remove(a)
         #expect(members("/p") == ["b"] && hub.totalCount == 2)
-        let stranger = WebSocketConnection(id: "s", path: "/p", params: [:], headers: HTTPHeaders(), hub: hub)
+        let stranger = testConnection(id: "s", path: "/p", hub: hub, transport: RecordingTransport())
         stranger.hubIndex = 0                            // claims b's slot, but is not b
         hub.remove(stranger)
         #expect(members("/p") == ["b"] && hub.totalCount == 2)

@@ -43,8 +43,9 @@ public final class WebSocketClient {
         let target = try WebSocketURL(parsing: url)
         let deadline = Self.deadline(after: timeout)
         writeTimeout = .milliseconds(Int((max(timeout, 0) * 1000).rounded(.up)))
+        // The machine's timers are not armed here: each call waits at most its own timeout.
         machine = WebSocketConnectionMachine(role: .client(maskKey: Self.randomMaskKey), maxMessageBytes: maxMessageBytes,
-                                             closeTimeoutMilliseconds: UInt64(writeTimeout.components.seconds) * 1000)
+                                             closeTimeoutMilliseconds: UInt64(max(timeout, 0) * 1000))
         socket = try BlockingSocket.connect(host: target.host, port: target.port, deadline: deadline)
 
         var keyBytes = [UInt8](repeating: 0, count: 16)
