@@ -16,6 +16,8 @@ enum HTTPBytes {
     static let plus: UInt8 = 0x2B
     static let equals: UInt8 = 0x3D
     static let ampersand: UInt8 = 0x26
+    static let quote: UInt8 = 0x22
+    static let backslash: UInt8 = 0x5C
 
     /// `tchar` from RFC 9110: ALPHA, DIGIT and ``!#$%&'*+-.^_`|~``.
     @inline(__always)
