@@ -61,6 +61,16 @@ enum HTTPBytes {
         byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
     }
 
+    /// `text` with A–Z lower-cased and every other byte as it is: for tokens, media types and
+    /// header names, which compare ASCII case-insensitively (RFC 9110 §5.1, §8.3.1). Unicode
+    /// `lowercased()` would turn a Kelvin sign (U+212A) into `k`.
+    static func asciiLowercased(_ text: some StringProtocol) -> String {
+        withUTF8(text) { bytes in
+            guard bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return String(text) }
+            return String(decoding: bytes.lazy.map(lowercased), as: UTF8.self)
+        }
+    }
+
     /// ASCII case-insensitive comparison of two UTF-8 sequences (non-ASCII bytes must match exactly).
     static func equalsIgnoringCase<A: Collection<UInt8>, B: Collection<UInt8>>(_ a: A, _ b: B) -> Bool {
         guard a.count == b.count else { return false }
