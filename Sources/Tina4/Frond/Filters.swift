@@ -86,7 +86,9 @@ extension Renderer {
         switch filter {
         case .escape:
             switch try argument(0, "html") {
-            case "html", "html_attr": return input.isSafe ? input : Value(.string(HTMLText.escaped(json.text)), safe: true)
+            case "html": return input.isSafe ? input : Value(.string(HTMLText.escaped(json.text)), safe: true)
+            // Safe HTML is not safe attribute text (json_encode's quotes): always escaped.
+            case "html_attr": return Value(.string(HTMLText.attributeEscaped(json.text)), safe: true)
             case "url": return Value(.string(HTMLText.urlEncoded(json.text)), safe: true)
             case "js": return Value(.string(HTMLText.javaScriptEscaped(json.text)), safe: true)
             case let strategy: throw error("unknown escape strategy '\(strategy)'", at: offset)
