@@ -33,7 +33,7 @@ extension DemoTests {
                 let escaped = "&lt;script&gt;alert(&#39;x&#39;)&amp;&quot;"
                 #expect(hostile.body.contains("<title>\(title)\(escaped)</title>"))
                 #expect(hostile.body.contains("<h1>\(heading)\(escaped)</h1>"))
-                #expect(hostile.body.contains(#"const room = "\u003cscript\u003ealert('x')\u0026\"";"#))
+                #expect(hostile.body.contains(#"const room = "\u003cscript\u003ealert(\u0027x\u0027)\u0026\u0022";"#))
                 // The name added no markup: as many script tags as with a harmless name.
                 #expect(hostile.body.count(of: "<script") == plain.body.count(of: "<script"))
                 #expect(!hostile.body.contains("<script>alert"))

@@ -3,6 +3,10 @@
 struct DecimalNumber {
     enum Rounding { case halfAwayFromZero, floor, ceiling }
 
+    /// The most fraction (or integer) places worth asking for: a finite Double has no non-zero
+    /// digit beyond 10^-341 or 10^309.
+    static let maxPlaces = 400
+
     var isNegative: Bool
     /// Significant digits, 0…9, without leading or trailing zeros; empty for zero.
     var digits: [UInt8]

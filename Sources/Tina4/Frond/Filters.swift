@@ -86,7 +86,9 @@ extension Renderer {
         switch filter {
         case .escape:
             switch try argument(0, "html") {
-            case "html", "html_attr": return input.isSafe ? input : Value(.string(HTMLText.escaped(json.text)), safe: true)
+            case "html": return input.isSafe ? input : Value(.string(HTMLText.escaped(json.text)), safe: true)
+            // Safe HTML is not safe attribute text (json_encode's quotes): always escaped.
+            case "html_attr": return Value(.string(HTMLText.attributeEscaped(json.text)), safe: true)
             case "url": return Value(.string(HTMLText.urlEncoded(json.text)), safe: true)
             case "js": return Value(.string(HTMLText.javaScriptEscaped(json.text)), safe: true)
             case let strategy: throw error("unknown escape strategy '\(strategy)'", at: offset)
@@ -201,10 +203,15 @@ extension Renderer {
             case let method: throw error("round method must be 'common', 'floor' or 'ceil', got '\(method)'", at: offset)
             }
             guard var decimal = DecimalNumber(value) else { return Value(.number(value)) }
-            decimal.round(toPlaces: places, rule)
+            // Past ±maxPlaces every Double rounds the same (to itself, or to 0 or ±inf).
+            decimal.round(toPlaces: min(max(places, -DecimalNumber.maxPlaces), DecimalNumber.maxPlaces), rule)
             return Value(.number(decimal.doubleValue))
         case .numberFormat:
             let value = try number(), places = max(0, try integerArgument(0, 0))
+            // A Double has no digit below 10^-341 (17 significant digits under 5e-324): more is padding.
+            guard places <= DecimalNumber.maxPlaces else {
+                throw error("number_format places must be at most \(DecimalNumber.maxPlaces), got \(places)", at: offset)
+            }
             guard var decimal = DecimalNumber(value) else { return Value(.string(JSON.format(number: value))) }
             decimal.round(toPlaces: places, .halfAwayFromZero)
             return Value(.string(decimal.formatted(places: places, point: try argument(1, "."), separator: try argument(2, ","))))

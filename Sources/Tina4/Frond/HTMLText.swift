@@ -25,16 +25,42 @@ enum HTMLText {
     /// Percent-encodes every byte except the RFC 3986 unreserved characters `A-Z a-z 0-9 - . _ ~`.
     static func urlEncoded(_ text: String) -> String { PercentEncoding.encode(text) }
 
-    /// Escapes for a JavaScript string literal: the JSON string body, with `<`, `>`, `&` and `'` as
-    /// `\u` escapes so it is safe in both quote styles and inside `<script>`.
+    /// Escapes for a JavaScript string literal: the JSON string body, with `"`, `'`, `<`, `>`, `&`,
+    /// U+2028 and U+2029 as `\u` escapes, so it is safe in both quote styles, inside `<script>`
+    /// and inside a quoted HTML attribute such as `onclick="say('…')"`.
     static func javaScriptEscaped(_ text: String) -> String {
-        let quoted = Array(JSON.string(text).serialized(escapeForHTML: true).utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(quoted.count)
-        for byte in quoted.dropFirst().dropLast() {
-            if byte == UInt8(ascii: "'") { out.append(contentsOf: Array("\\u0027".utf8)) } else { out.append(byte) }
+        let quoted = JSON.string(text).serialized(escapeForHTML: true).utf8
+        return String(decoding: quoted.dropFirst().dropLast(), as: UTF8.self)
+    }
+
+    /// Escapes for an HTML attribute value, quoted or not, by Twig's `html_attr` rules: ASCII
+    /// letters, digits and `, . - _` stay; `"` `&` `<` `>` become `&quot;` `&amp;` `&lt;` `&gt;`;
+    /// other ASCII controls except tab, LF and CR (and DEL) become `&#xFFFD;`; anything else is a
+    /// hexadecimal character reference (`&#x20;` for a space, `&#x00E9;` for é).
+    static func attributeEscaped(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            switch value {
+            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2C, 0x2E, 0x2D, 0x5F: out.unicodeScalars.append(scalar)
+            case 0x22: out += "&quot;"
+            case 0x26: out += "&amp;"
+            case 0x3C: out += "&lt;"
+            case 0x3E: out += "&gt;"
+            case 0x09, 0x0A, 0x0D: out += "&#x" + hex(value, width: 2) + ";"
+            case 0x00...0x1F, 0x7F: out += "&#xFFFD;"
+            case 0x20...0x7E: out += "&#x" + hex(value, width: 2) + ";"
+            default: out += "&#x" + hex(value, width: 4) + ";"
+            }
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
+    }
+
+    /// Upper-case hexadecimal digits, at least `width` of them.
+    private static func hex(_ value: UInt32, width: Int) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
     /// HTML-escapes `text` (unless it is already `safe`) and puts `<br>` before each line break.

@@ -43,11 +43,14 @@ enum TextFilters {
     static func chunks(_ text: String, size: Int) -> [String] {
         var pieces: [String] = []
         var piece = ""
+        var length = 0  // `piece.count` would walk the piece again for every character
         for character in text {
             piece.append(character)
-            if piece.count == size {
+            length += 1
+            if length == size {
                 pieces.append(piece)
                 piece = ""
+                length = 0
             }
         }
         if !piece.isEmpty { pieces.append(piece) }

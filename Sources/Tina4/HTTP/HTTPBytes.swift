@@ -16,6 +16,8 @@ enum HTTPBytes {
     static let plus: UInt8 = 0x2B
     static let equals: UInt8 = 0x3D
     static let ampersand: UInt8 = 0x26
+    static let quote: UInt8 = 0x22
+    static let backslash: UInt8 = 0x5C
 
     /// `tchar` from RFC 9110: ALPHA, DIGIT and ``!#$%&'*+-.^_`|~``.
     @inline(__always)
@@ -57,6 +59,16 @@ enum HTTPBytes {
     @inline(__always)
     static func lowercased(_ byte: UInt8) -> UInt8 {
         byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+    }
+
+    /// `text` with A–Z lower-cased and every other byte as it is: for tokens, media types and
+    /// header names, which compare ASCII case-insensitively (RFC 9110 §5.1, §8.3.1). Unicode
+    /// `lowercased()` would turn a Kelvin sign (U+212A) into `k`.
+    static func asciiLowercased(_ text: some StringProtocol) -> String {
+        withUTF8(text) { bytes in
+            guard bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return String(text) }
+            return String(decoding: bytes.lazy.map(lowercased), as: UTF8.self)
+        }
     }
 
     /// ASCII case-insensitive comparison of two UTF-8 sequences (non-ASCII bytes must match exactly).

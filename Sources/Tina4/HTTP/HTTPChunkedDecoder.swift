@@ -1,9 +1,12 @@
 /// Decodes a chunked body incrementally (RFC 9112 §7.1).
 ///
 /// Framing bytes are consumed as soon as they are understood and chunk data is copied straight
-/// into the body, so the parser never holds more than the body plus one partial line. Chunk
-/// extensions are validated as line bytes and ignored; trailer fields are parsed and discarded,
-/// and count toward the header byte and field limits.
+/// into the body, so the parser never holds more than the body plus one partial line. Every
+/// framing line (chunk size, the CRLF after chunk data, trailers, the final empty line) must end
+/// in CRLF: a bare LF is a 400, so a proxy that reads lines differently cannot be made to see
+/// other request boundaries ("funky chunks" smuggling). Chunk extensions must follow the grammar
+/// (`;name`, `;name=token` or `;name="quoted"`) and are then ignored; trailer fields are parsed
+/// and discarded, and count toward the header byte and field limits.
 struct HTTPChunkedDecoder: Sendable {
     /// Longest chunk-size line (size plus extensions) accepted.
     static let maxChunkLineBytes = 4096
@@ -64,14 +67,10 @@ struct HTTPChunkedDecoder: Sendable {
                 state = available == remaining ? .dataEnd : .data(remaining: remaining - available)
             case .dataEnd:
                 guard position < bytes.count else { return (position, false) }
-                if bytes[position] == HTTPBytes.lf {
-                    position += 1
-                } else {
-                    guard bytes[position] == HTTPBytes.cr else { throw .badRequest("chunk data not followed by CRLF") }
-                    guard position + 1 < bytes.count else { return (position, false) }
-                    guard bytes[position + 1] == HTTPBytes.lf else { throw .badRequest("chunk data not followed by CRLF") }
-                    position += 2
-                }
+                guard bytes[position] == HTTPBytes.cr else { throw .badRequest("chunk data not followed by CRLF") }
+                guard position + 1 < bytes.count else { return (position, false) }
+                guard bytes[position + 1] == HTTPBytes.lf else { throw .badRequest("chunk data not followed by CRLF") }
+                position += 2
                 state = .size
             case .trailers:
                 // The empty line that ends the body is framing, not a trailer: always allow it.
@@ -107,7 +106,7 @@ struct HTTPChunkedDecoder: Sendable {
         let limit = start > Int.max - maxLength ? Int.max : start + maxLength
         let result = try HTTPLineScanner.scan(
             bytes, lineStart: start, resumeAt: start + lineScanned, maxLineEnd: limit,
-            context: context, tooLong: tooLong())
+            context: context, requireCR: true, tooLong: tooLong())
         switch result {
         case .needMore(let resumeAt):
             lineScanned = resumeAt - start
@@ -118,7 +117,8 @@ struct HTTPChunkedDecoder: Sendable {
         }
     }
 
-    /// `chunk-size [ BWS ";" extensions ]`: hexadecimal, no sign, no overflow.
+    /// `chunk-size *( BWS ";" BWS ext-name [ BWS "=" BWS ext-value ] )`: hexadecimal, no sign,
+    /// no overflow; each extension a token name with an optional token or quoted-string value.
     private static func chunkSize(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> Int {
         var size = 0
         var index = 0
@@ -128,11 +128,54 @@ struct HTTPChunkedDecoder: Sendable {
             index += 1
         }
         guard index > 0 else { throw .badRequest("invalid chunk size") }
-        while index < line.count && HTTPBytes.isWhitespace(line[index]) { index += 1 }
-        guard index == line.count || line[index] == HTTPBytes.semicolon else {
-            throw .badRequest("invalid chunk size")
-        }
+        try validateExtensions(line, from: index)
         return size
+    }
+
+    /// Checks the chunk extensions after the size (RFC 9112 §7.1.1).
+    private static func validateExtensions(_ line: UnsafeBufferPointer<UInt8>, from start: Int) throws(HTTPParseError) {
+        var index = start
+        func skipWhitespace() { while index < line.count && HTTPBytes.isWhitespace(line[index]) { index += 1 } }
+        func skipToken() -> Bool {
+            let tokenStart = index
+            while index < line.count && HTTPBytes.isTokenChar(line[index]) { index += 1 }
+            return index > tokenStart
+        }
+        skipWhitespace()
+        guard index == line.count || line[index] == HTTPBytes.semicolon else { throw .badRequest("invalid chunk size") }
+        while index < line.count {
+            guard line[index] == HTTPBytes.semicolon else { throw .badRequest("invalid chunk extension") }
+            index += 1
+            skipWhitespace()
+            guard skipToken() else { throw .badRequest("invalid chunk extension name") }
+            skipWhitespace()
+            if index < line.count && line[index] == HTTPBytes.equals {
+                index += 1
+                skipWhitespace()
+                if index < line.count && line[index] == HTTPBytes.quote {
+                    guard let end = quotedStringEnd(line, from: index) else { throw .badRequest("invalid chunk extension value") }
+                    index = end
+                } else {
+                    guard skipToken() else { throw .badRequest("invalid chunk extension value") }
+                }
+                skipWhitespace()
+            }
+        }
+    }
+
+    /// The index after the quoted-string that starts at `start` (on its `"`), or nil.
+    private static func quotedStringEnd(_ line: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var index = start + 1
+        while index < line.count {
+            switch line[index] {
+            case HTTPBytes.quote: return index + 1
+            case HTTPBytes.backslash:
+                guard index + 1 < line.count else { return nil }
+                index += 2  // quoted-pair: the scanner already refused control bytes in the line
+            default: index += 1  // qdtext: HTAB, SP, VCHAR except " and \, obs-text
+            }
+        }
+        return nil
     }
 
     private static func trailersTooLarge(_ budget: Budget) -> HTTPParseError {

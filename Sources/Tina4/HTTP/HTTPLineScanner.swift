@@ -1,6 +1,7 @@
 /// Finds the end of one line in received bytes, validating it on the way.
 ///
-/// A line ends at LF, optionally preceded by CR (a lone LF is accepted, RFC 9112 §2.2). Bytes
+/// A line ends at LF, optionally preceded by CR (a lone LF is accepted in the head, RFC 9112
+/// §2.2; the chunked framing asks for CRLF with `requireCR`, RFC 9112 §7.1). Bytes
 /// that are never allowed in the head, in chunk-size lines or in trailers are rejected here, so
 /// later stages can split lines without re-checking: NUL, other controls except HTAB, DEL, and a
 /// CR not followed by LF. Scanning resumes where it stopped, so feeding a line byte by byte costs
@@ -17,12 +18,14 @@ enum HTTPLineScanner {
     /// - Parameters:
     ///   - maxLineEnd: the LF must be at an index below this; reaching it throws `tooLong`.
     ///   - context: names the section in error reasons, e.g. "header section".
+    ///   - requireCR: a bare LF (no CR before it) is an error rather than a line end.
     static func scan(
         _ bytes: UnsafeBufferPointer<UInt8>,
         lineStart: Int,
         resumeAt: Int,
         maxLineEnd: Int,
         context: String,
+        requireCR: Bool = false,
         tooLong: @autoclosure () -> HTTPParseError
     ) throws(HTTPParseError) -> Result {
         let count = bytes.count
@@ -37,6 +40,7 @@ enum HTTPLineScanner {
             switch byte {
             case HTTPBytes.lf:
                 let hasCR = index > lineStart && bytes[index - 1] == HTTPBytes.cr
+                if requireCR && !hasCR { throw .badRequest("bare LF in \(context) (CRLF required)") }
                 return .line(contentEnd: hasCR ? index - 1 : index, next: index + 1)
             case HTTPBytes.htab:
                 index += 1

@@ -38,7 +38,7 @@ public struct Request: Sendable {
 
     /// True when the client prefers a JSON answer (an `Accept` naming JSON, or an XHR/fetch to `/api/`).
     public var wantsJSON: Bool {
-        let accept = headers["Accept"]?.lowercased() ?? ""
+        let accept = HTTPBytes.asciiLowercased(headers["Accept"] ?? "")
         if accept.contains("application/json") { return true }
         if accept.contains("text/html") { return false }
         return path.hasPrefix("/api/") || path == "/api"
@@ -70,7 +70,7 @@ extension Request {
     /// Reads the body by its `Content-Type`: JSON (strict; empty is `.null`) or URL-encoded form.
     static func decodeBody(_ bytes: [UInt8], contentType: String?) throws(BodyError) -> JSON {
         guard !bytes.isEmpty, let contentType else { return .null }
-        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: " \t").lowercased() } ?? ""
+        let mediaType = contentType.split(separator: ";").first.map { HTTPBytes.asciiLowercased($0.trimmingCharacters(in: " \t")) } ?? ""
         if mediaType == "application/json" || mediaType.hasSuffix("+json") {
             do {
                 return try JSON.parse(bytes)

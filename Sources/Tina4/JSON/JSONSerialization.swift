@@ -1,8 +1,10 @@
 extension JSON {
     /// Compact JSON text. Object keys keep their order; `/` is not escaped.
     ///
-    /// With `escapeForHTML`, `<`, `>` and `&` become `\u003c`, `\u003e`, `\u0026`, so the text is
-    /// safe inside a `<script>` element.
+    /// With `escapeForHTML`, `<`, `>`, `&`, `'` and a `"` inside a string become `\u003c`,
+    /// `\u003e`, `\u0026`, `\u0027`, `\u0022` (PHP's `JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS
+    /// | JSON_HEX_QUOT`), as do U+2028 and U+2029: no string can end a `<script>` element, a
+    /// single-quoted HTML attribute or a JavaScript string literal early.
     /// ```swift
     /// JSON(["a": 1]).serialized()    // {"a":1}
     /// ```
@@ -56,14 +58,28 @@ extension JSON {
 
     static func writeString(_ s: String, into out: inout [UInt8], escapeForHTML: Bool) {
         out.append(UInt8(ascii: "\""))
-        for byte in s.utf8 {
+        var utf8 = s.utf8.makeIterator()
+        var pending: UInt8?
+        while let byte = pending ?? utf8.next() {
+            pending = nil
+            // U+2028 and U+2029 (E2 80 A8 / A9) end a line in older JavaScript string literals.
+            if escapeForHTML && byte == 0xE2, let second = utf8.next() {
+                guard second == 0x80, let third = utf8.next() else { out.append(byte); pending = second; continue }
+                if third == 0xA8 || third == 0xA9 {
+                    out.append(contentsOf: third == 0xA8 ? Array("\\u2028".utf8) : Array("\\u2029".utf8))
+                } else {
+                    out.append(contentsOf: [byte, second, third])
+                }
+                continue
+            }
             switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
+            case UInt8(ascii: "\""):
+                if escapeForHTML { appendUnicodeEscape(byte, into: &out) } else { out.append(contentsOf: [92, 34]) }
             case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
             case 0x0A: out.append(contentsOf: [92, UInt8(ascii: "n")])
             case 0x0D: out.append(contentsOf: [92, UInt8(ascii: "r")])
             case 0x09: out.append(contentsOf: [92, UInt8(ascii: "t")])
-            case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"):
+            case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), UInt8(ascii: "'"):
                 if escapeForHTML { appendUnicodeEscape(byte, into: &out) } else { out.append(byte) }
             case 0..<0x20: appendUnicodeEscape(byte, into: &out)
             default: out.append(byte)

@@ -20,7 +20,7 @@ extension StaticFiles {
         static func resolve(_ header: String, size: Int) -> ByteRange {
             let bytes = Array(header.utf8)
             guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")),
-                  String(decoding: trimmed(bytes[..<equals]), as: UTF8.self).lowercased() == "bytes" else { return .ignored }
+                  HTTPBytes.equalsIgnoringCase(trimmed(bytes[..<equals]), "bytes".utf8) else { return .ignored }
             let spec = trimmed(bytes[(equals + 1)...])
             guard !spec.contains(UInt8(ascii: ",")), let dash = spec.firstIndex(of: UInt8(ascii: "-")) else {
                 return .ignored

@@ -11,7 +11,7 @@ public enum MIMEType {
     public static func forPath(_ path: String) -> String {
         let name = path.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return fallback }
-        let ext = name[name.index(after: dot)...].lowercased()
+        let ext = HTTPBytes.asciiLowercased(name[name.index(after: dot)...])
         return byExtension[ext] ?? fallback
     }
 

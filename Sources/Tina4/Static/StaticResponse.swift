@@ -34,8 +34,7 @@ public struct StaticResponse: Sendable, Equatable {
     /// response.header("ETag")   // "\"1a2b-17f3c9e2a1b00-4d2\""
     /// ```
     public func header(_ name: String) -> String? {
-        let wanted = name.lowercased()
-        return headers.first { $0.0.lowercased() == wanted }?.1
+        headers.first { HTTPBytes.equalsIgnoringCase($0.0, name) }?.1
     }
 
     public static func == (lhs: StaticResponse, rhs: StaticResponse) -> Bool {

@@ -1,22 +1,22 @@
 /// Reading comma-separated header values such as `Connection: keep-alive, Upgrade` (RFC 9110 §5.6.1).
+///
+/// Byte by byte: elements split at `,` bytes, SP/HTAB trimmed, tokens compared ignoring ASCII
+/// case only, so `Upgrade: websoc\u{212A}et` (a Kelvin sign) does not name `websocket`.
+/// ```swift
+/// HTTPTokenList.contains(["keep-alive, Upgrade"], token: "upgrade")   // true
+/// HTTPTokenList.contains(["websoc\u{212A}et"], token: "websocket")    // false
+/// ```
 enum HTTPTokenList {
     /// True when any element of any of `values` equals `token`, ignoring ASCII case and
-    /// surrounding whitespace.
+    /// surrounding SP/HTAB.
     static func contains(_ values: [String], token: String) -> Bool {
-        let wanted = token.lowercased()
-        for value in values {
-            for element in value.split(separator: ",", omittingEmptySubsequences: true) {
-                if trimmed(element).lowercased() == wanted { return true }
-            }
+        values.contains { value in
+            HTTPBytes.anyListElement(of: value) { HTTPBytes.equalsIgnoringCase($0, token.utf8) }
         }
-        return false
     }
 
-    /// `text` without leading and trailing spaces and tabs.
+    /// `text` without leading and trailing spaces and tabs (byte-wise).
     static func trimmed<S: StringProtocol>(_ text: S) -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = text.firstIndex(where: { !isSpace($0) }),
-              let last = text.lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(text[first...last])
+        String(Substring(text).trimmingHTTPWhitespace())
     }
 }

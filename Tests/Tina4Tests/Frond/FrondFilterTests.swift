@@ -53,7 +53,7 @@ import Testing
     @Test func jsonEncodeIsSafeForScripts() throws {
         let context: JSONObject = ["data": ["msg": "</script><b>&'\""]]
         #expect(try render("<script>var d = {{ data|json_encode }};</script>", context)
-            == #"<script>var d = {"msg":"\u003c/script\u003e\u003cb\u003e\u0026'\""};</script>"#)
+            == #"<script>var d = {"msg":"\u003c/script\u003e\u003cb\u003e\u0026\u0027\u0022"};</script>"#)
         #expect(try render("{{ missing|json_encode }} {{ 'x'|json_encode }} {{ 1.5|json_encode }}") == #"null "x" 1.5"#)
         // a filter after json_encode makes plain text again, which is escaped
         #expect(try render("{{ 'x'|json_encode|upper }}") == "&quot;X&quot;")

@@ -42,10 +42,18 @@ import Testing
         #expect(request.head.headers["X-Checksum"] == nil, "trailers are discarded, not merged")
     }
 
-    @Test func chunkedWithLowercaseHexLeadingZerosAndBareLF() throws {
-        let raw = "POST / HTTP/1.1\nHost: a\nTransfer-Encoding: chunked\n\n00000b\nhello world\nff;x\n" + String(repeating: "z", count: 255) + "\n0\n\n"
+    @Test func chunkedWithLowercaseHexLeadingZerosAfterABareLFHead() throws {
+        // The head may end its lines with a bare LF (RFC 9112 §2.2); the chunked framing may not (§7.1).
+        let raw = "POST / HTTP/1.1\nHost: a\nTransfer-Encoding: chunked\n\n00000b\r\nhello world\r\nff;x\r\n" + String(repeating: "z", count: 255) + "\r\n0\r\n\r\n"
         let request = try #require(HTTPTestSupport.parseOne(raw))
         #expect(request.body.count == 11 + 255)
+    }
+
+    @Test func chunkExtensionsFollowTheGrammar() throws {
+        for extensions in [";a", ";a=b", " ; a = b ; c", ";a=\"q \\\" ;=\"", ";a=\"\";b=\"é\"", "\t;a\t"] {
+            let raw = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\(extensions)\r\nhi\r\n0\r\n\r\n"
+            #expect(HTTPTestSupport.parseOne(raw)?.body == HTTPTestSupport.bytes("hi"), "\(extensions)")
+        }
     }
 
     @Test func emptyChunkedBody() throws {
@@ -119,6 +127,16 @@ import Testing
         HTTPRejection(name: "malformed trailer", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nno colon\r\n\r\n", status: 400, reason: "header line without a colon"),
         HTTPRejection(name: "folded trailer", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nA: 1\r\n 2\r\n\r\n", status: 400, reason: "obsolete line folding is not allowed"),
         HTTPRejection(name: "control in trailer", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nA: \u{7}\r\n\r\n", status: 400, reason: "control character 0x07 in trailer section"),
+        HTTPRejection(name: "bare LF after chunk size", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\nabc\r\n0\r\n\r\n", status: 400, reason: "bare LF in chunk size line (CRLF required)"),
+        HTTPRejection(name: "bare LF after chunk data", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\n0\r\n\r\n", status: 400, reason: "chunk data not followed by CRLF"),
+        HTTPRejection(name: "bare LF after last chunk", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\n\r\n", status: 400, reason: "bare LF in chunk size line (CRLF required)"),
+        HTTPRejection(name: "bare LF after trailer", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nA: 1\n\r\n", status: 400, reason: "bare LF in trailer section (CRLF required)"),
+        HTTPRejection(name: "bare LF ending trailers", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\n", status: 400, reason: "bare LF in trailer section (CRLF required)"),
+        HTTPRejection(name: "extension without name", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3;\r\nabc\r\n", status: 400, reason: "invalid chunk extension name"),
+        HTTPRejection(name: "extension name not a token", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3;a@b\r\nabc\r\n", status: 400, reason: "invalid chunk extension"),
+        HTTPRejection(name: "extension value missing", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3;a=\r\nabc\r\n", status: 400, reason: "invalid chunk extension value"),
+        HTTPRejection(name: "extension quote unclosed", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3;a=\"b\r\nabc\r\n", status: 400, reason: "invalid chunk extension value"),
+        HTTPRejection(name: "extension junk after value", raw: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3;a=b c\r\nabc\r\n", status: 400, reason: "invalid chunk extension"),
         HTTPRejection(name: "other Expect", raw: "POST / HTTP/1.1\r\nHost: a\r\nExpect: 200-ok\r\nContent-Length: 1\r\n\r\n", status: 417, reason: "unsupported expectation \"200-ok\""),
         HTTPRejection(name: "Expect list with unknown", raw: "GET / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue, foo\r\n\r\n", status: 417, reason: "unsupported expectation \"foo\""),
     ]
