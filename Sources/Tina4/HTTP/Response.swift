@@ -119,50 +119,10 @@ extension Response {
         !omitBody && !(status < 200 || status == 204 || status == 304)
     }
 
-    /// The status line and headers, ready to write; the body (when ``sendsBody(omitBody:)``)
-    /// follows as it is. Adds `Content-Length`, `Date`, `Server` and the `Connection` header for
-    /// `persistence`; the handler's own `Connection` options (e.g. `Upgrade`) are kept, but
-    /// `close` and `keep-alive` are the server's to decide.
+    /// The status line and headers as ``HTTPResponseBytes`` writes them (the one serializer);
+    /// the body (when ``sendsBody(omitBody:)``) follows as it is.
     func serializedHead(persistence: Persistence, date: String) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(192)
-        out.append(contentsOf: "HTTP/1.1 \(status) \(HTTPStatus.reasonPhrase(status))\r\n".utf8)
-        var hasContentLength = false
-        var connectionOptions: [String] = []
-        for (name, value) in headers {
-            // A field that could split the response is never written (the server answers such a
-            // response with a 500 before it gets here: ``refusingUnsafeHeaders(json:)``).
-            if Self.headerProblem(name: name, value: value) != nil { continue }
-            if HTTPBytes.equalsIgnoringCase(name, "content-length") { hasContentLength = true }
-            if HTTPBytes.equalsIgnoringCase(name, "connection") {
-                for option in value.split(separator: ",") {
-                    let trimmed = option.trimmingCharacters(in: " \t")
-                    let isOurs = HTTPBytes.equalsIgnoringCase(trimmed, "close") || HTTPBytes.equalsIgnoringCase(trimmed, "keep-alive")
-                    if !trimmed.isEmpty && !isOurs { connectionOptions.append(trimmed) }
-                }
-                continue
-            }
-            out.append(contentsOf: name.utf8)
-            out.append(contentsOf: ": ".utf8)
-            out.append(contentsOf: value.utf8)
-            out.append(contentsOf: "\r\n".utf8)
-        }
-        let bodyless = status < 200 || status == 204 || status == 304
-        if !hasContentLength && !bodyless {
-            out.append(contentsOf: "Content-Length: \(body.count)\r\n".utf8)
-        }
-        if headers["Date"] == nil { out.append(contentsOf: "Date: \(date)\r\n".utf8) }
-        if headers["Server"] == nil { out.append(contentsOf: "Server: Tina4 Swift\r\n".utf8) }
-        switch persistence {
-        case .persistent: break
-        case .keepAlive: connectionOptions.append("keep-alive")
-        case .close: connectionOptions.append("close")
-        }
-        if !connectionOptions.isEmpty {
-            out.append(contentsOf: "Connection: \(connectionOptions.joined(separator: ", "))\r\n".utf8)
-        }
-        out.append(contentsOf: "\r\n".utf8)
-        return out
+        HTTPResponseBytes(self, omitBody: true, persistence: persistence, date: date).head.bytes
     }
 
     /// The head and (when it is sent) the body in one array.

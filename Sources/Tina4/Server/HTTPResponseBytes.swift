@@ -5,10 +5,12 @@
 /// buffer (one `writev` entry, one copy of the body); a larger body gets its own buffer, filled
 /// with its only copy.
 ///
-/// The bytes are those of ``Response/serializedHead(persistence:date:)`` (a test compares them):
-/// `Content-Length`, `Date`, `Server` and the `Connection` header for `persistence` are added; the
-/// handler's own `Connection` options (e.g. `Upgrade`) are kept, but `close` and `keep-alive` are
-/// the server's to decide.
+/// This is the one HTTP response serializer (``Response/serializedHead(persistence:date:)`` calls
+/// it): `Content-Length`, `Date`, `Server` and the `Connection` header for `persistence` are
+/// added; the handler's own `Connection` options (e.g. `Upgrade`) are kept, but `close` and
+/// `keep-alive` are the server's to decide. A field that could split the response (CR, LF or NUL,
+/// a name that is not a token) is never written; the dispatcher answers such a response with a
+/// logged 500 before it gets here (``Response/refusingUnsafeHeaders(json:)``).
 ///
 /// ```swift
 /// let bytes = HTTPResponseBytes(response, omitBody: false, persistence: .persistent, date: CurrentHTTPDate.value)
@@ -54,15 +56,15 @@ private struct HeadPlan {
     init(_ response: Response, persistence: Response.Persistence, date: String) {
         self.response = response
         self.date = date
-        for (name, value) in response.headers {
+        for (name, value) in response.headers where Response.headerProblem(name: name, value: value) == nil {
             if HTTPBytes.equalsIgnoringCase(name, "Content-Length") { hasContentLength = true }
             if HTTPBytes.equalsIgnoringCase(name, "Date") { hasDate = true }
             if HTTPBytes.equalsIgnoringCase(name, "Server") { hasServer = true }
             if HTTPBytes.equalsIgnoringCase(name, "Connection") {
                 for option in value.split(separator: ",") {
                     let trimmed = option.trimmingCharacters(in: " \t")
-                    let token = trimmed.lowercased()
-                    if !trimmed.isEmpty && token != "close" && token != "keep-alive" { connectionOptions.append(trimmed) }
+                    let isOurs = HTTPBytes.equalsIgnoringCase(trimmed, "close") || HTTPBytes.equalsIgnoringCase(trimmed, "keep-alive")
+                    if !trimmed.isEmpty && !isOurs { connectionOptions.append(trimmed) }
                 }
             }
         }
@@ -80,7 +82,8 @@ private struct HeadPlan {
         sink.write(" ")
         sink.write(HTTPStatus.reasonPhrase(status))
         sink.write("\r\n")
-        for (name, value) in response.headers where !HTTPBytes.equalsIgnoringCase(name, "Connection") {
+        for (name, value) in response.headers
+        where !HTTPBytes.equalsIgnoringCase(name, "Connection") && Response.headerProblem(name: name, value: value) == nil {
             sink.write(name)
             sink.write(": ")
             sink.write(value)
