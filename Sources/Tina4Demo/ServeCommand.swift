@@ -12,11 +12,13 @@ enum ServeCommand {
             return 2
         }
         let configuration: ServerConfiguration
+        let backplaneSettings: BackplaneConfiguration?
         do {
             let environment = try Environment.loadDotEnv()
             let settings = try settings(options: options, environment: environment)
             configuration = settings.configuration
             Log.shared.minimum = settings.logLevel
+            backplaneSettings = try backplane(environment: environment)
         } catch let failure as Failure {
             printError(failure.message)
             return failure.exitCode
@@ -38,6 +40,8 @@ enum ServeCommand {
             }
             return 1
         }
+        let backplane = backplaneSettings.map { RedisBackplane(configuration: $0, hub: server.hub) }
+        backplane?.start()   // Redis being down is logged, not fatal: local clients are served
         let shown = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         var banner = """
               Tina4 Swift v\(Tina4.version)
@@ -54,6 +58,7 @@ enum ServeCommand {
             source.setEventHandler {
                 MainActor.assumeIsolated {
                     server.log.info("[server] shutting down")
+                    backplane?.stop()
                     server.stop()
                 }
             }
@@ -63,6 +68,15 @@ enum ServeCommand {
         server.runForever()
         signals.forEach { $0.cancel() }
         return 0
+    }
+
+    /// The Redis backplane settings (`TINA4_WS_BACKPLANE`, `_URL`, `_QUEUE`), nil when it is off.
+    nonisolated static func backplane(environment: [String: String]) throws(Failure) -> BackplaneConfiguration? {
+        do {
+            return try BackplaneConfiguration.fromEnvironment(environment)
+        } catch {
+            throw Failure(message: error.description, exitCode: 1)
+        }
     }
 
     /// A setting that cannot be used: one line for standard error and the exit code (2 for a bad

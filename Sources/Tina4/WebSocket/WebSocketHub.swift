@@ -10,12 +10,16 @@ public final class WebSocketHub {
     /// Open connections across all paths.
     public private(set) var totalCount = 0
 
+    /// The backplane carrying broadcasts to other instances (``RedisBackplane``); nil: local only.
+    var relay: (any WebSocketHubRelay)?
+
     public init() {}
 
     func add(_ connection: WebSocketConnection) {
         groups[connection.path, default: []].append(connection)
         connection.hubIndex = groups[connection.path]!.count - 1
         totalCount += 1
+        relay?.localCountChanged(path: connection.path)
     }
 
     /// Removes a connection (idempotent). Swaps the last member into its place.
@@ -31,10 +35,18 @@ public final class WebSocketHub {
         connection.hubIndex = -1
         totalCount -= 1
         if !group.isEmpty { groups[connection.path] = group }
+        relay?.localCountChanged(path: connection.path)
     }
 
-    /// Open connections on `path`.
-    public func count(path: String) -> Int { groups[path]?.count ?? 0 }
+    /// Open connections on `path`: on every instance when a backplane is on (the other
+    /// instances' part as last reported; reading never waits on the network).
+    public func count(path: String) -> Int { localCount(path: path) + (relay?.remoteCount(path: path) ?? 0) }
+
+    /// Open connections on `path` in this process.
+    public func localCount(path: String) -> Int { groups[path]?.count ?? 0 }
+
+    /// Every path with open connections in this process, and how many.
+    public func localCounts() -> [String: Int] { groups.mapValues(\.count) }
 
     /// The open connections on `path` (a snapshot).
     public func connections(path: String) -> [WebSocketConnection] { groups[path] ?? [] }
@@ -42,13 +54,46 @@ public final class WebSocketHub {
     /// Sends `text` to every open connection on `path` except `excluded`; returns how many.
     @discardableResult
     public func broadcast(text: String, toPath path: String, excluding excluded: WebSocketConnection? = nil) -> Int {
-        deliver(WebSocketFrameEncoder.text(text), toPath: path, excluding: excluded)
+        let delivered = deliver(WebSocketFrameEncoder.text(text), toPath: path, excluding: excluded)
+        relay?.relay(.text(text), toPath: path, excluding: excluded?.id)
+        return delivered
     }
 
     /// Sends `bytes` as a binary message to every open connection on `path` except `excluded`.
     @discardableResult
     public func broadcast(binary bytes: [UInt8], toPath path: String, excluding excluded: WebSocketConnection? = nil) -> Int {
-        deliver(WebSocketFrameEncoder.binary(bytes), toPath: path, excluding: excluded)
+        let delivered = deliver(WebSocketFrameEncoder.binary(bytes), toPath: path, excluding: excluded)
+        relay?.relay(.binary(bytes), toPath: path, excluding: excluded?.id)
+        return delivered
+    }
+
+    /// Delivers a broadcast from another instance to this process's connections only.
+    @discardableResult
+    func deliverRelayed(_ envelope: BackplaneEnvelope) -> Int {
+        let frame: [UInt8]
+        switch envelope.payload {
+        case .text(let text): frame = WebSocketFrameEncoder.text(text)
+        case .binary(let bytes): frame = WebSocketFrameEncoder.binary(bytes)
+        }
+        switch envelope.target {
+        case .path(let path):
+            return deliver(frame, toPath: path, excludingID: envelope.exclude)
+        case .all:
+            return groups.keys.reduce(0) { $0 + deliver(frame, toPath: $1, excludingID: envelope.exclude) }
+        }
+    }
+
+    private func deliver(_ frame: [UInt8], toPath path: String, excludingID excluded: String?) -> Int {
+        guard let group = groups[path], !group.isEmpty else { return 0 }
+        let shared = OutgoingBytes(frame)
+        var delivered = 0
+        for connection in group where connection.id != excluded {
+            if let session = connection.session, session.isOpen {
+                session.send(shared)
+                delivered += 1
+            }
+        }
+        return delivered
     }
 
     private func deliver(_ frame: [UInt8], toPath path: String, excluding excluded: WebSocketConnection?) -> Int {
