@@ -5,7 +5,7 @@ import urllib.request
 import websocket
 
 from conftest import wait_until
-from helpers import Client
+from helpers import Client, joined_count
 
 BINARY = websocket.ABNF.OPCODE_BINARY
 
@@ -83,14 +83,6 @@ def test_online_counts_both_instances_and_drops_when_one_is_killed(cluster):
     a, b = cluster
     on_a = [Client(a.ws + "/ws/chat/general") for _ in range(2)]
     on_b = [Client(b.ws + "/ws/chat/general") for _ in range(3)]
-    probe_path = "/ws/chat/general"
-
-    def joined_count(instance):
-        # A fresh connection's own join message carries the room's count at that moment.
-        c = Client(instance.ws + probe_path)
-        message = c.wait_json(lambda m: m.get("type") == "system" and "joined" in m.get("message", ""))
-        c.close()
-        return message["online"]
 
     wait_until(lambda: joined_count(a) == 6, 10, "A to count 2 + 3 + itself")
     wait_until(lambda: joined_count(b) == 6, 10, "B to count 3 + 2 + itself")

@@ -266,6 +266,7 @@ public final class RedisBackplane: WebSocketHubRelay {
 
     func openGate() {
         guard gateDeadline != nil else { return }
+        log.debug("[backplane] the \(peersBeforeOutage) instance(s) seen before the outage are subscribed again: publishing \(outbox.count) queued envelope(s)")
         gateDeadline = nil
         peersBeforeOutage = 0
         pump()
