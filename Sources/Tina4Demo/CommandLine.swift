@@ -7,13 +7,16 @@ extension CommandLine {
 
         Usage:
           tina4 serve [--host HOST] [--port PORT]   start the server (default 0.0.0.0:7149)
+                [--workers N]                       N processes sharing the port (needs the backplane)
           tina4 listen URL                          print every message a WebSocket receives
           tina4 send URL MESSAGE [--wait SECONDS]   send one message, print replies for a while (default 1 s)
           tina4 help | version
 
         Environment (a .env file in the working directory is read; real variables win):
           TINA4_HOST / HOST, TINA4_PORT / PORT, TINA4_WS_MAX_MESSAGE (bytes, default 1048576),
-          TINA4_MAX_BODY (bytes, default 8388608), TINA4_LOG_LEVEL (debug|info|warn|error)
+          TINA4_MAX_BODY (bytes, default 8388608), TINA4_LOG_LEVEL (debug|info|warn|error),
+          TINA4_WS_BACKPLANE=redis, TINA4_WS_BACKPLANE_URL (default redis://localhost:6379),
+          TINA4_WS_BACKPLANE_QUEUE (envelopes kept while Redis is away, default 10000)
 
         """
 

@@ -6,7 +6,7 @@ import Tina4
 @MainActor
 enum ServeCommand {
     static func run(_ arguments: [String]) -> Int32 {
-        guard let (options, positional) = parseOptions(arguments, allowed: ["host", "port"]) else { return 2 }
+        guard let (options, positional) = parseOptions(arguments, allowed: ["host", "port", "workers"]) else { return 2 }
         guard positional.isEmpty else {
             printError("unexpected argument '\(positional[0])'")
             return 2
@@ -27,8 +27,21 @@ enum ServeCommand {
             return 1
         }
 
+        if let workers = options["workers"] {
+            guard let count = Int(workers), (1...256).contains(count) else {
+                printError("--workers must be a whole number from 1 to 256, not '\(workers)'")
+                return 2
+            }
+            guard backplaneSettings != nil else {
+                printError(WorkerSupervisor.refusal)
+                return 2
+            }
+            return WorkerSupervisor.run(count: count, host: configuration.host, port: configuration.port, log: Log.shared)
+        }
+
         Demos.registerAll()
         let server = Server(configuration: configuration)
+        server.reusePort = Environment.current[WorkerSupervisor.workerVariable] != nil   // a worker of --workers
         Demos.configureAssets(for: server, configuration: configuration)
         do {
             try server.start()

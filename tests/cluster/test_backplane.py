@@ -4,8 +4,8 @@ import urllib.request
 
 import websocket
 
-from conftest import wait_until
-from helpers import Client, joined_count
+from cluster_support import wait_until
+from cluster_helpers import Client, joined_count
 
 BINARY = websocket.ABNF.OPCODE_BINARY
 

@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-from conftest import Tina, free_port, wait_until
-from helpers import Client, joined_count
+from cluster_support import Tina, free_port, wait_until
+from cluster_helpers import Client, joined_count
 
 
 def chat(name, i):
@@ -92,7 +92,7 @@ def test_a_stopped_redis_makes_a_silent_subscription_that_is_detected_and_rebuil
 
 
 def test_wrong_password_is_a_clear_log_line_and_the_server_serves(binary, processes):
-    from conftest import Redis
+    from cluster_support import Redis
     redis = Redis(password="right-password")
     processes.append(redis)
     redis.start()
@@ -105,7 +105,7 @@ def test_wrong_password_is_a_clear_log_line_and_the_server_serves(binary, proces
 
 
 def test_right_password_and_database_from_the_url(binary, processes):
-    from conftest import Redis
+    from cluster_support import Redis
     redis = Redis(password="p@ss:word")
     processes.append(redis)
     redis.start()
@@ -165,3 +165,25 @@ def assert_local_broadcast_works(server):
     two.wait_json(lambda m: m.get("text") == "one-hello", what="a local broadcast")
     one.close()
     two.close()
+
+
+def test_the_outage_queue_is_bounded_oldest_dropped_and_counted(binary, redis, processes):
+    a = Tina(binary, "tina4-A", redis.url, {"TINA4_WS_BACKPLANE_QUEUE": "5"})
+    b = Tina(binary, "tina4-B", redis.url)
+    processes.extend([a, b])
+    a.start()
+    b.start()
+    ca = Client(a.ws + "/ws/chat/general")
+    cb = Client(b.ws + "/ws/chat/general")
+    wait_until(lambda: joined_count(a) == 3 and joined_count(b) == 3, 10, "each instance to count the other's client")
+    redis.stop(signal.SIGKILL)
+    a.wait_log("[backplane] lost Redis")
+    for i in range(12):
+        ca.send(chat("a", i))
+    ca.wait_json(lambda m: m.get("text") == "a-11")
+    redis.start()
+    cb.wait_json(lambda m: m.get("text") == "a-11", timeout=20)
+    ca.send(chat("a", "after"))
+    cb.wait_json(lambda m: m.get("text") == "a-after")
+    assert texts_from(cb, "a") == [f"a-{i}" for i in range(7, 12)] + ["a-after"]
+    a.wait_log("7 dropped while the queue was full")

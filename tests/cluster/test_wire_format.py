@@ -6,7 +6,7 @@ import re
 
 import websocket
 
-from helpers import Client, RedisSubscriber
+from cluster_helpers import Client, RedisSubscriber
 
 
 def test_the_envelope_an_instance_publishes(cluster, redis):

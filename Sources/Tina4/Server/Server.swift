@@ -26,6 +26,9 @@ public final class Server {
     /// The port actually bound (differs from the configuration when it asked for port 0).
     public private(set) var port = 0
 
+    /// Listen with SO_REUSEPORT, sharing the port with other processes (`--workers`); set before ``start()``.
+    public var reusePort = false
+
     private var listener: Listener?
     private var channels: [ObjectIdentifier: Channel] = [:]
 
@@ -50,7 +53,7 @@ public final class Server {
     /// Binds and starts accepting. Throws when the address cannot be bound (e.g. the port is in use).
     public func start() throws(SocketError) {
         Socket.ignoreSIGPIPE()
-        let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port)
+        let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port, reusePort: reusePort)
         self.port = port
         let listener = Listener(fd: fd, server: self)
         self.listener = listener
