@@ -187,3 +187,25 @@ def test_the_outage_queue_is_bounded_oldest_dropped_and_counted(binary, redis, p
     cb.wait_json(lambda m: m.get("text") == "a-after")
     assert texts_from(cb, "a") == [f"a-{i}" for i in range(7, 12)] + ["a-after"]
     a.wait_log("7 dropped while the queue was full")
+
+
+def test_redis_down_at_start_then_up_cross_instance_delivery_begins(binary, processes):
+    from cluster_support import Redis
+    redis = Redis()   # its port is chosen, the server not started yet
+    processes.append(redis)
+    a = Tina(binary, "tina4-A", redis.url)
+    b = Tina(binary, "tina4-B", redis.url)
+    processes.extend([a, b])
+    a.start(wait_for_backplane=False)
+    b.start(wait_for_backplane=False)
+    a.wait_log("[backplane] cannot reach Redis")
+    ca, cb = Client(a.ws + "/ws/chat/general"), Client(b.ws + "/ws/chat/general")
+    ca.send(chat("a", "local"))
+    ca.wait_json(lambda m: m.get("text") == "a-local")   # served locally meanwhile
+    redis.start()
+    a.wait_log("is reachable again", timeout=15)
+    b.wait_log("is reachable again", timeout=15)
+    wait_until(lambda: joined_count(a) == 3, 10, "A to count B's client")
+    ca.send(chat("a", "across"))
+    cb.wait_json(lambda m: m.get("text") == "a-across")
+    assert a.text().count("cannot reach Redis") == 1
