@@ -7,7 +7,8 @@
 ///    ▲                    │                    │                        │                    │
 ///    └────────────────────┴─ refused / timeout / error reply / EOF / silent (no PONG) ───────┘
 /// ```
-/// The backplane owns the timers and decides what each failure means; the link only keeps the
+/// Handshaking is skipped when the URL has no password and database 0 (nothing to say). The
+/// backplane owns the timers and decides what each failure means; the link only keeps the
 /// state and the connection of one attempt (`generation` tells a stale callback from a live one).
 @MainActor
 final class RedisLink {
