@@ -94,8 +94,9 @@ class Process:
 class Redis(Process):
     """redis-server on a free loopback port, no persistence; stop() and start() keep the port."""
 
-    def __init__(self, password=None):
+    def __init__(self, password=None, extra_args=()):
         super().__init__("redis")
+        self.extra_args = list(extra_args)
         self.port = free_port()
         self.password = password
         self.dir = tempfile.mkdtemp(prefix="tina4-redis-")
@@ -110,7 +111,7 @@ class Redis(Process):
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", self.dir]
         if self.password:
             argv += ["--requirepass", self.password]
-        self.spawn(argv)
+        self.spawn(argv + self.extra_args)
         wait_until(lambda: port_accepts(self.port) or (self.proc.poll() is not None and
                    pytest.fail(f"redis-server exited:\n{self.tail()}")), START_TIMEOUT, "redis-server")
 

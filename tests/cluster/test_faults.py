@@ -209,3 +209,16 @@ def test_redis_down_at_start_then_up_cross_instance_delivery_begins(binary, proc
     ca.send(chat("a", "across"))
     cb.wait_json(lambda m: m.get("text") == "a-across")
     assert a.text().count("cannot reach Redis") == 1
+
+
+def test_a_refused_publish_is_logged_not_swallowed(binary, processes):
+    from cluster_support import Redis
+    redis = Redis(extra_args=["--rename-command", "PUBLISH", ""])   # every PUBLISH is an error reply
+    processes.append(redis)
+    redis.start()
+    server = Tina(binary, "tina4-nopublish", redis.url)
+    processes.append(server)
+    server.start()
+    assert_local_broadcast_works(server)
+    server.wait_log("Redis refused a PUBLISH: ERR unknown command 'PUBLISH'")
+    assert server.running
