@@ -8,6 +8,7 @@ extension CommandLine {
 
         Usage:
           tina4 serve [--host HOST] [--port PORT]     start the server (default 0.0.0.0:7149)
+                [--workers N]                         N processes sharing the port (needs the backplane)
           tina4 listen URL                            print every message a WebSocket receives
           tina4 send URL MESSAGE... [--wait SECONDS]  send the messages in order on one connection,
                                                       print the replies until none came for SECONDS (1)

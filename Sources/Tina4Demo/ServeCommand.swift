@@ -6,17 +6,19 @@ import Tina4
 @MainActor
 enum ServeCommand {
     static func run(_ arguments: [String]) -> Int32 {
-        guard let (options, positional) = parseOptions(arguments, allowed: ["host", "port"]) else { return 2 }
+        guard let (options, positional) = parseOptions(arguments, allowed: ["host", "port", "workers"]) else { return 2 }
         guard positional.isEmpty else {
             printError("unexpected argument '\(positional[0])'")
             return 2
         }
         let configuration: ServerConfiguration
+        let backplaneSettings: BackplaneConfiguration?
         do {
             let environment = try Environment.loadDotEnv()
             let settings = try settings(options: options, environment: environment)
             configuration = settings.configuration
             Log.shared.minimum = settings.logLevel
+            backplaneSettings = try backplane(environment: environment)
         } catch let failure as Failure {
             printError(failure.message)
             return failure.exitCode
@@ -25,8 +27,21 @@ enum ServeCommand {
             return 1
         }
 
+        if let workers = options["workers"] {
+            guard let count = Int(workers), (1...256).contains(count) else {
+                printError("--workers must be a whole number from 1 to 256, not '\(workers)'")
+                return 2
+            }
+            guard backplaneSettings != nil else {
+                printError(WorkerSupervisor.refusal)
+                return 2
+            }
+            return WorkerSupervisor.run(count: count, host: configuration.host, port: configuration.port, log: Log.shared)
+        }
+
         Demos.registerAll()
         let server = Server(configuration: configuration)
+        server.reusePort = Environment.current[WorkerSupervisor.workerVariable] != nil   // a worker of --workers
         Demos.configureAssets(for: server, configuration: configuration)
         do {
             try server.start()
@@ -39,6 +54,8 @@ enum ServeCommand {
             return 1
         }
         Demos.listeningPort = server.port
+        let backplane = backplaneSettings.map { RedisBackplane(configuration: $0, hub: server.hub) }
+        backplane?.start()   // Redis being down is logged, not fatal: local clients are served
         let shown = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         var banner = """
               Tina4 Swift v\(Tina4.version)
@@ -55,6 +72,7 @@ enum ServeCommand {
             source.setEventHandler {
                 MainActor.assumeIsolated {
                     server.log.info("[server] shutting down")
+                    backplane?.stop()
                     server.stop()
                 }
             }
@@ -64,6 +82,15 @@ enum ServeCommand {
         server.runForever()
         signals.forEach { $0.cancel() }
         return 0
+    }
+
+    /// The Redis backplane settings (`TINA4_WS_BACKPLANE`, `_URL`, `_QUEUE`), nil when it is off.
+    nonisolated static func backplane(environment: [String: String]) throws(Failure) -> BackplaneConfiguration? {
+        do {
+            return try BackplaneConfiguration.fromEnvironment(environment)
+        } catch {
+            throw Failure(message: error.description, exitCode: 1)
+        }
     }
 
     /// A setting that cannot be used: one line for standard error and the exit code (2 for a bad

@@ -14,6 +14,7 @@ enum Settings {
     }
 
     private static let defaults = ServerConfiguration()
+    private static let backplane = BackplaneConfiguration()
 
     static let rows: [Row] = [
         Row(name: "TINA4_HOST / HOST", defaultValue: defaults.host, meaning: "address to listen on; --host wins"),
@@ -23,6 +24,10 @@ enum Settings {
         Row(name: "TINA4_MAX_BODY", defaultValue: "\(defaults.maxBodyBytes)", meaning: "largest HTTP request body in bytes; bigger answers 413"),
         Row(name: "TINA4_SECRET", defaultValue: "random per start", meaning: "HS256 secret of the /ws/secure demo's tokens"),
         Row(name: "TINA4_LOG_LEVEL", defaultValue: "info", meaning: "debug, info, warn or error"),
+        Row(name: "TINA4_WS_BACKPLANE", defaultValue: "unset (off)", meaning: "redis: broadcasts and counts span every instance sharing one Redis"),
+        Row(name: "TINA4_WS_BACKPLANE_URL", defaultValue: backplane.url.description, meaning: "redis://[user:pass@]host:port/db"),
+        Row(name: "TINA4_WS_BACKPLANE_QUEUE", defaultValue: "\(backplane.queueLimit)",
+            meaning: "envelopes kept while Redis is away (\(backplane.queueByteLimit >> 20) MiB at most), then published in order"),
     ]
 
     /// The rows as aligned lines, two spaces in.

@@ -38,6 +38,9 @@ public final class Server {
     /// Where a request finds its handler.
     let dispatcher: HTTPDispatcher
     private let httpLimits: HTTPConnection.Limits
+    /// Listen with SO_REUSEPORT, sharing the port with other processes (`--workers`); set before ``start()``.
+    public var reusePort = false
+
     private var listener: Listener?
 
     /// Open TCP connections (HTTP and WebSocket).
@@ -66,7 +69,7 @@ public final class Server {
     /// Binds and starts accepting. Throws when the address cannot be bound (e.g. the port is in use).
     public func start() throws(SocketError) {
         Socket.ignoreSIGPIPE()
-        let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port)
+        let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port, reusePort: reusePort)
         self.port = port
         let listener = Listener(fd: fd, server: self)
         self.listener = listener

@@ -13,8 +13,9 @@ public struct SocketError: Error, Sendable, CustomStringConvertible {
 /// The few socket syscalls the server uses, as small static functions.
 enum Socket {
     /// Opens a non-blocking listening TCP socket on `host:port` (IPv4 or IPv6 literal, or a name).
-    /// Returns the fd and the port actually bound (useful with port 0).
-    static func listen(host: String, port: Int, backlog: Int32 = 1024) throws(SocketError) -> (fd: Int32, port: Int) {
+    /// Returns the fd and the port actually bound (useful with port 0). `reusePort` sets
+    /// SO_REUSEPORT, so several processes (`tina4 serve --workers N`) share the port.
+    static func listen(host: String, port: Int, backlog: Int32 = 1024, reusePort: Bool = false) throws(SocketError) -> (fd: Int32, port: Int) {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -29,6 +30,7 @@ enum Socket {
         guard fd >= 0 else { throw SocketError(call: "socket", code: errno) }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        if reusePort { setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, socklen_t(MemoryLayout<Int32>.size)) }
         guard bind(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
             let code = errno
             close(fd)
@@ -42,7 +44,7 @@ enum Socket {
         return (fd, boundPort(fd) ?? port)
     }
 
-    private static func boundPort(_ fd: Int32) -> Int? {
+    static func boundPort(_ fd: Int32) -> Int? {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let ok = withUnsafeMutablePointer(to: &storage) {

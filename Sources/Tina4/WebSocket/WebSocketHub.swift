@@ -12,12 +12,16 @@ public final class WebSocketHub {
     /// Open connections across all paths.
     public private(set) var totalCount = 0
 
+    /// The backplane carrying broadcasts to other instances (``RedisBackplane``); nil: local only.
+    var relay: (any WebSocketHubRelay)?
+
     public init() {}
 
     func add(_ connection: WebSocketConnection) {
         groups[connection.path, default: []].append(connection)
         connection.hubIndex = Int32(groups[connection.path]!.count - 1)
         totalCount += 1
+        relay?.localCountChanged(path: connection.path)
     }
 
     /// Removes a connection (idempotent). Swaps the last member into its place.
@@ -33,10 +37,18 @@ public final class WebSocketHub {
         connection.hubIndex = -1
         totalCount -= 1
         if !group.isEmpty { groups[connection.path] = group }
+        relay?.localCountChanged(path: connection.path)
     }
 
-    /// Open connections on `path`.
-    public func count(path: String) -> Int { groups[path]?.count ?? 0 }
+    /// Open connections on `path`: on every instance when a backplane is on (the other
+    /// instances' part as last reported; reading never waits on the network).
+    public func count(path: String) -> Int { localCount(path: path) + (relay?.remoteCount(path: path) ?? 0) }
+
+    /// Open connections on `path` in this process.
+    public func localCount(path: String) -> Int { groups[path]?.count ?? 0 }
+
+    /// Every path with open connections in this process, and how many.
+    public func localCounts() -> [String: Int] { groups.mapValues(\.count) }
 
     /// The open connections on `path` (a snapshot).
     public func connections(path: String) -> [WebSocketConnection] { groups[path] ?? [] }
@@ -44,15 +56,44 @@ public final class WebSocketHub {
     /// Sends `text` to every open connection on `path` except `excluded`; returns how many.
     @discardableResult
     public func broadcast(text: String, toPath path: String, excluding excluded: WebSocketConnection? = nil) -> Int {
-        guard let group = groups[path], !group.isEmpty else { return 0 }
-        return deliver(WebSocketFrameEncoder.outgoingText(text), to: group, excluding: excluded)
+        let delivered = groups[path].map { deliver(WebSocketFrameEncoder.outgoingText(text), to: $0, excluding: excluded) } ?? 0
+        relay?.relay(.text(text), toPath: path, excluding: excluded?.id)
+        return delivered
     }
 
     /// Sends `bytes` as a binary message to every open connection on `path` except `excluded`.
     @discardableResult
     public func broadcast(binary bytes: [UInt8], toPath path: String, excluding excluded: WebSocketConnection? = nil) -> Int {
-        guard let group = groups[path], !group.isEmpty else { return 0 }
-        return deliver(WebSocketFrameEncoder.outgoingBinary(bytes), to: group, excluding: excluded)
+        let delivered = groups[path].map { deliver(WebSocketFrameEncoder.outgoingBinary(bytes), to: $0, excluding: excluded) } ?? 0
+        relay?.relay(.binary(bytes), toPath: path, excluding: excluded?.id)
+        return delivered
+    }
+
+    /// Delivers a broadcast from another instance to this process's connections only.
+    @discardableResult
+    func deliverRelayed(_ envelope: BackplaneEnvelope) -> Int {
+        let frame: OutgoingBytes
+        switch envelope.payload {
+        case .text(let text): frame = WebSocketFrameEncoder.outgoingText(text)
+        case .binary(let bytes): frame = WebSocketFrameEncoder.outgoingBinary(bytes)
+        }
+        switch envelope.target {
+        case .path(let path):
+            return groups[path].map { deliver(frame, to: $0, excludingID: envelope.exclude) } ?? 0
+        case .all:
+            return groups.values.reduce(0) { $0 + deliver(frame, to: $1, excludingID: envelope.exclude) }
+        }
+    }
+
+    /// ``deliver(_:to:excluding:)`` for a relayed envelope, whose sender is known by id only.
+    private func deliver(_ frame: OutgoingBytes, to group: [WebSocketConnection], excludingID excluded: String?) -> Int {
+        var delivered = 0
+        for connection in group where connection.id != excluded {
+            guard let transport = connection.transport else { continue }
+            transport.send(frame)
+            delivered &+= 1
+        }
+        return delivered
     }
 
     /// Queues the one encoded frame on every member. Membership means open (a connection
