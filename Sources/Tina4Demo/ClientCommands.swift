@@ -32,7 +32,12 @@ enum ClientCommands {
         let url = positional[0]
         do {
             let client = try WebSocketClient(url: url)
-            for message in positional.dropFirst() { try client.send(text: message) }
+            do {
+                for message in positional.dropFirst() { try client.send(text: message) }
+            } catch .closed {
+                // The server closed before we spoke (e.g. /ws/secure without a token): what it
+                // said first, then its close, are still printed below.
+            }
             let status = printMessages(from: client, quietSeconds: wait)
             if status == 0 { _ = try? client.close(timeout: 2) }
             return status
