@@ -324,9 +324,12 @@ final class HTTPSession: ChannelSession {
             headers: head.headers, hub: server.hub)
         finished = true
         cancelTimer()
-        channel.send(WebSocketHandshake.switchingProtocolsResponse(accept: accept))
+        let deflate = PerMessageDeflateNegotiation.negotiate(
+            offers: head.headers.values("Sec-WebSocket-Extensions"), configuration: server.configuration.compression)
+        channel.send(WebSocketHandshake.switchingProtocolsResponse(accept: accept, perMessageDeflate: deflate))
         let session = WebSocketSession(
-            channel: channel, server: server, connection: connection, route: match.route, handler: match.handler)
+            channel: channel, server: server, connection: connection, route: match.route, handler: match.handler,
+            perMessageDeflate: deflate)
         channel.session = session
         session.start(leftover: parser.takeRemainingBytes())
         channel.resumeReading()   // reading may have been paused for an earlier response

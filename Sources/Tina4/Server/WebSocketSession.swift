@@ -26,16 +26,21 @@ final class WebSocketSession: ChannelSession, WebSocketPeer {
     private var closeEventPending = false
     private var handlerDepth = 0
     private var closeTimer: TimerQueue.Token?
+    /// permessage-deflate as negotiated in the handshake (nil: none).
+    let perMessageDeflate: PerMessageDeflate?
 
     var isOpen: Bool { state == .open }
 
-    init(channel: Channel, server: Server, connection: WebSocketConnection, route: String, handler: @escaping WebSocketHandler) {
+    init(channel: Channel, server: Server, connection: WebSocketConnection, route: String, handler: @escaping WebSocketHandler,
+         perMessageDeflate: PerMessageDeflate? = nil) {
+        self.perMessageDeflate = perMessageDeflate
         self.channel = channel
         self.server = server
         self.connection = connection
         self.route = route
         self.handler = handler
-        decoder = WebSocketFrameDecoder(options: WebSocketDecoderOptions(maxMessageBytes: server.configuration.maxMessageBytes))
+        decoder = WebSocketFrameDecoder(options: WebSocketDecoderOptions(
+            maxMessageBytes: server.configuration.maxMessageBytes, perMessageDeflate: perMessageDeflate?.inbound))
         connection.session = self
     }
 

@@ -50,12 +50,14 @@ public final class WebSocketConnection {
 
     /// Sends a text message to this client only.
     public func send(_ text: String) {
-        session?.send(OutgoingBytes(WebSocketFrameEncoder.text(text)))
+        guard let session else { return }
+        session.send(OutgoingBytes(CompressedFrameEncoder.text(text, outbound: session.perMessageDeflate?.outbound)))
     }
 
     /// Sends a binary message to this client only.
     public func send(_ bytes: [UInt8]) {
-        session?.send(OutgoingBytes(WebSocketFrameEncoder.binary(bytes)))
+        guard let session else { return }
+        session.send(OutgoingBytes(CompressedFrameEncoder.binary(bytes, outbound: session.perMessageDeflate?.outbound)))
     }
 
     /// Sends a JSON value as a text message (`value.jsonValue` converts other Swift values).

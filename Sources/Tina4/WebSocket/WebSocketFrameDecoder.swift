@@ -43,6 +43,12 @@
 /// across fragments: 1007 as soon as they prove invalid) and the message size limit (1009,
 /// judged from the frame header before the payload arrives).
 ///
+/// permessage-deflate (``WebSocketDecoderOptions/perMessageDeflate``): a message whose first
+/// frame has RSV1 is inflated piece by piece as its frames arrive (the compressed bytes are
+/// never buffered); the limit applies to the inflated bytes, checked while inflating, and the
+/// compressed bytes of one message may not exceed the limit by more than deflate's worst-case
+/// expansion. UTF-8 is checked on the inflated text.
+///
 /// Memory: a whole unfragmented frame found in the input is unmasked straight into the
 /// returned `String`/`[UInt8]`; anything split is unmasked in place into one message buffer
 /// that never holds more than `maxMessageBytes`. Once a message, control frame or header
@@ -73,13 +79,23 @@ public struct WebSocketFrameDecoder: Sendable {
     private var controlBuffer: [UInt8] = []
     private var validator = UTF8StreamValidator()
     private var failure: WebSocketProtocolError?
+    /// permessage-deflate: the inflater (its zlib state is allocated by the first compressed message).
+    private var inflater: PerMessageInflater?
+    /// The message in progress had RSV1 on its first frame.
+    private var messageCompressed = false
+    /// Compressed bytes received for the message in progress.
+    private var compressedReceived = 0
 
     /// True once a close frame was decoded; later bytes are ignored.
     public private(set) var isClosed = false
 
     public init(options: WebSocketDecoderOptions = .init()) {
         self.options = options
+        inflater = options.perMessageDeflate.map { PerMessageInflater($0) }
     }
+
+    /// True while the inflater holds zlib state (between messages only with context takeover).
+    public var holdsInflaterState: Bool { inflater?.holdsState ?? false }
 
     /// Bytes held for partial frames and messages: at most `maxMessageBytes` + 125 (a
     /// control frame may arrive between the fragments of a message).
@@ -112,6 +128,7 @@ public struct WebSocketFrameDecoder: Sendable {
             messageBuffer = []
             controlBuffer = []
             frame = nil
+            inflater?.reset()
             return WebSocketDecodeResult(events: events, error: error)
         }
         return WebSocketDecodeResult(events: events)
@@ -126,7 +143,7 @@ public struct WebSocketFrameDecoder: Sendable {
             if frame == nil {
                 guard offset < count, let header = try takeHeader(input, &offset) else { break }
                 let started = try start(header)
-                if started.fin, started.opcode != .continuation, !started.opcode.isControl,
+                if started.fin, started.opcode != .continuation, !started.opcode.isControl, !messageCompressed,
                    count &- offset >= started.length {
                     events.append(try wholeMessage(started, input, offset))
                     offset &+= started.length
@@ -223,9 +240,22 @@ public struct WebSocketFrameDecoder: Sendable {
         // Both checks already passed in check(firstByte:).
         let opcode = WebSocketOpcode(rawValue: header.opcodeBits) ?? .continuation
         if !opcode.isControl {
-            let limit = UInt64(options.maxMessageBytes)
-            if UInt64(messageBuffer.count) + header.payloadLength > limit {
-                throw Self.error(.messageTooBig, "message over \(options.maxMessageBytes) bytes")
+            if opcode != .continuation {
+                messageCompressed = header.reserved & 0x40 != 0   // allowed by check(firstByte:)
+                compressedReceived = 0
+            }
+            if messageCompressed {
+                // Inflated bytes are checked while inflating; this bounds the compressed
+                // ones (deflate's worst case: 5 bytes per 16 KiB stored block, so 1/64 is ample).
+                let limit = UInt64(options.maxMessageBytes) + UInt64(options.maxMessageBytes >> 6) + 64
+                if UInt64(compressedReceived) + header.payloadLength > limit {
+                    throw Self.error(.messageTooBig, "compressed message over \(limit) bytes")
+                }
+            } else {
+                let limit = UInt64(options.maxMessageBytes)
+                if UInt64(messageBuffer.count) + header.payloadLength > limit {
+                    throw Self.error(.messageTooBig, "message over \(options.maxMessageBytes) bytes")
+                }
             }
             if opcode != .continuation {
                 messageOpcode = opcode
@@ -276,6 +306,10 @@ public struct WebSocketFrameDecoder: Sendable {
             Self.append(piece, to: &controlBuffer, mask: frame.mask, payloadOffset: frame.received)
             return
         }
+        if messageCompressed {
+            try inflate(piece, mask: frame.mask, payloadOffset: frame.received)
+            return
+        }
         // No reservation from the declared length: memory follows the bytes that actually
         // arrived, so a peer cannot pin maxMessageBytes per connection with one header.
         let start = Self.append(piece, to: &messageBuffer, mask: frame.mask, payloadOffset: frame.received)
@@ -285,6 +319,41 @@ public struct WebSocketFrameDecoder: Sendable {
             }
             if !valid { throw Self.error(.invalidPayload, "text message is not valid UTF-8") }
         }
+    }
+
+    /// Unmasks a piece of a compressed message through a stack buffer and inflates it onto the
+    /// message buffer, checking the inflated size and (for text) its UTF-8.
+    private mutating func inflate(_ piece: UnsafeRawBufferPointer, mask: WebSocketMask?, payloadOffset: Int) throws(WebSocketProtocolError) {
+        compressedReceived &+= piece.count
+        guard let base = piece.baseAddress, inflater != nil else { return }
+        let step = 16 * 1024
+        var done = 0
+        while done < piece.count {
+            let take = min(step, piece.count &- done)
+            let start = messageBuffer.count
+            if let mask {
+                let failure: WebSocketProtocolError? = withUnsafeTemporaryAllocation(byteCount: take, alignment: 8) { scratch in
+                    mask.apply(from: base + done, to: scratch.baseAddress!, count: take, payloadOffset: payloadOffset &+ done)
+                    do throws(WebSocketProtocolError) {
+                        try inflater!.inflate(UnsafeRawBufferPointer(scratch), into: &messageBuffer, limit: options.maxMessageBytes)
+                    } catch { return error }
+                    return nil
+                }
+                if let failure { throw failure }
+            } else {
+                try inflater!.inflate(UnsafeRawBufferPointer(start: base + done, count: take), into: &messageBuffer, limit: options.maxMessageBytes)
+            }
+            try validateInflated(from: start)
+            done &+= take
+        }
+    }
+
+    private mutating func validateInflated(from start: Int) throws(WebSocketProtocolError) {
+        guard messageOpcode == .text, messageBuffer.count > start else { return }
+        let valid = messageBuffer.withUnsafeBytes { all in
+            validator.feed(UnsafeRawBufferPointer(rebasing: all[start...]))
+        }
+        if !valid { throw Self.error(.invalidPayload, "text message is not valid UTF-8") }
     }
 
     /// Appends `piece` to `buffer` and unmasks the new bytes in place; returns where they start.
@@ -327,6 +396,12 @@ public struct WebSocketFrameDecoder: Sendable {
 
     private mutating func finishMessage() throws(WebSocketProtocolError) -> WebSocketFrameEvent {
         defer { messageOpcode = nil }
+        if messageCompressed {
+            messageCompressed = false
+            let start = messageBuffer.count
+            try inflater?.finishMessage(into: &messageBuffer, limit: options.maxMessageBytes)
+            try validateInflated(from: start)
+        }
         var message: [UInt8] = []
         swap(&message, &messageBuffer)   // the decoder keeps no buffer between messages
         if messageOpcode == .binary { return .binary(message) }

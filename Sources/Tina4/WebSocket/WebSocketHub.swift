@@ -3,7 +3,8 @@
 /// arguments below are in that form, as ``WebSocketConnection/path`` is.
 ///
 /// This is the one place a broadcast fans out: the frame is encoded once and the same bytes are
-/// queued on each receiver, which writes them at the end of the loop turn.
+/// queued on each receiver, which writes them at the end of the loop turn. With
+/// permessage-deflate it is also compressed once per distinct setting (``BroadcastFrames``).
 @MainActor
 public final class WebSocketHub {
     private var groups: [String: [WebSocketConnection]] = [:]
@@ -42,22 +43,25 @@ public final class WebSocketHub {
     /// Sends `text` to every open connection on `path` except `excluded`; returns how many.
     @discardableResult
     public func broadcast(text: String, toPath path: String, excluding excluded: WebSocketConnection? = nil) -> Int {
-        deliver(WebSocketFrameEncoder.text(text), toPath: path, excluding: excluded)
+        var frames = BroadcastFrames(text: text)
+        return deliver(&frames, toPath: path, excluding: excluded)
     }
 
     /// Sends `bytes` as a binary message to every open connection on `path` except `excluded`.
     @discardableResult
     public func broadcast(binary bytes: [UInt8], toPath path: String, excluding excluded: WebSocketConnection? = nil) -> Int {
-        deliver(WebSocketFrameEncoder.binary(bytes), toPath: path, excluding: excluded)
+        var frames = BroadcastFrames(binary: bytes)
+        return deliver(&frames, toPath: path, excluding: excluded)
     }
 
-    private func deliver(_ frame: [UInt8], toPath path: String, excluding excluded: WebSocketConnection?) -> Int {
+    /// `frames` encodes the plain frame once and each compressed variant once (permessage-deflate
+    /// receivers with equal settings share one compressed frame).
+    private func deliver(_ frames: inout BroadcastFrames, toPath path: String, excluding excluded: WebSocketConnection?) -> Int {
         guard let group = groups[path], !group.isEmpty else { return 0 }
-        let shared = OutgoingBytes(frame)
         var delivered = 0
         for connection in group where connection !== excluded {
             if let session = connection.session, session.isOpen {
-                session.send(shared)
+                session.send(frames.bytes(for: session.perMessageDeflate))
                 delivered += 1
             }
         }

@@ -18,4 +18,10 @@ protocol WebSocketPeer: AnyObject {
     func send(_ bytes: OutgoingBytes)
     /// Starts the closing handshake with `code`, which must be valid on the wire.
     func close(code: WebSocketCloseCode, reason: String)
+    /// What this peer negotiated for permessage-deflate (nil: send plain frames).
+    var perMessageDeflate: PerMessageDeflate? { get }
+}
+
+extension WebSocketPeer {
+    var perMessageDeflate: PerMessageDeflate? { nil }
 }

@@ -1,0 +1,69 @@
+/// What one connection agreed for permessage-deflate (RFC 7692), as the server sees it: the
+/// parameters of the response it sent, plus the server's own compression policy.
+///
+/// The server always answers `server_no_context_takeover`: each message it sends is a
+/// self-contained deflate stream, so one compressed frame is valid for every receiver with the
+/// same ``outbound`` settings. A broadcast is compressed once and the same bytes are queued on
+/// all of them, and the server holds no compressor per connection (one shared per window size).
+///
+/// ```swift
+/// let agreed = PerMessageDeflateNegotiation.negotiate(
+///     offers: ["permessage-deflate; client_max_window_bits"], configuration: .init())
+/// agreed?.responseHeaderValue   // "permessage-deflate; server_no_context_takeover; client_max_window_bits=15"
+/// var decoder = WebSocketFrameDecoder(options: .init(perMessageDeflate: agreed?.inbound))
+/// ```
+public struct PerMessageDeflate: Sendable, Hashable {
+    /// One direction of compression: the window its compressor uses and whether it resets
+    /// between messages.
+    public struct Direction: Sendable, Hashable {
+        /// The LZ77 window of the compressor, 8...15 (a window of 2^bits bytes).
+        public var maxWindowBits: Int
+        /// Each message is compressed on its own (no back-references to earlier messages).
+        public var noContextTakeover: Bool
+
+        public init(maxWindowBits: Int = 15, noContextTakeover: Bool = false) {
+            self.maxWindowBits = maxWindowBits
+            self.noContextTakeover = noContextTakeover
+        }
+    }
+
+    /// How the server compresses what it sends; receivers with equal values share frames.
+    public struct Outbound: Sendable, Hashable {
+        public var direction: Direction
+        /// Messages shorter than this are sent uncompressed with RSV1 clear.
+        public var minimumCompressedBytes: Int
+        /// zlib level, 1 (fastest) ... 9 (smallest).
+        public var level: Int
+    }
+
+    /// Server → client: always `noContextTakeover` from ``PerMessageDeflateNegotiation``.
+    public var server: Direction
+    /// Client → server: what the decoder inflates with.
+    public var client: Direction
+    public var minimumCompressedBytes: Int
+    public var level: Int
+    /// The parameters the response lists beyond the name, in order (e.g. `server_no_context_takeover`).
+    public var responseParameters: [String]
+
+    public init(server: Direction, client: Direction, minimumCompressedBytes: Int = 64, level: Int = 6,
+                responseParameters: [String] = []) {
+        self.server = server
+        self.client = client
+        self.minimumCompressedBytes = minimumCompressedBytes
+        self.level = level
+        self.responseParameters = responseParameters
+    }
+
+    /// The `Sec-WebSocket-Extensions` value of the 101 response.
+    public var responseHeaderValue: String {
+        (["permessage-deflate"] + responseParameters).joined(separator: "; ")
+    }
+
+    /// What the server's decoder needs: the client's compression settings.
+    public var inbound: Direction { client }
+
+    /// What the server's encoder needs.
+    public var outbound: Outbound {
+        Outbound(direction: server, minimumCompressedBytes: minimumCompressedBytes, level: level)
+    }
+}
