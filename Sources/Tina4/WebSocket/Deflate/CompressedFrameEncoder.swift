@@ -14,6 +14,8 @@
 public enum CompressedFrameEncoder {
     /// One compressor per (window, level), shared by every connection on the main actor.
     private static var compressors: [PerMessageDeflate.Outbound: PerMessageDeflater] = [:]
+    /// Messages run through deflate since start (sent compressed or not): what a broadcast costs.
+    static private(set) var compressionCount = 0
 
     /// The frame for `payload`: compressed when `outbound` says so and it pays, else plain.
     public static func frame(opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer,
@@ -47,6 +49,7 @@ public enum CompressedFrameEncoder {
             ?? PerMessageDeflater(.init(maxWindowBits: outbound.direction.maxWindowBits, noContextTakeover: true), level: outbound.level)
         let compressed = deflater.compress(payload)
         compressors[key] = deflater
+        compressionCount &+= 1
         guard let compressed, compressed.count < payload.count else { return nil }
         return compressed
     }
