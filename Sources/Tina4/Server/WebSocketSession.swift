@@ -26,14 +26,14 @@ final class WebSocketSession: ChannelSession, WebSocketPeer {
     private var closeEventPending = false
     private var handlerDepth = 0
     private var closeTimer: TimerQueue.Token?
-    /// permessage-deflate as negotiated in the handshake (nil: none).
-    let perMessageDeflate: PerMessageDeflate?
+    /// How frames to this client are compressed (permessage-deflate's outbound side; nil: none).
+    let outboundCompression: PerMessageDeflate.Outbound?
 
     var isOpen: Bool { state == .open }
 
     init(channel: Channel, server: Server, connection: WebSocketConnection, route: String, handler: @escaping WebSocketHandler,
          perMessageDeflate: PerMessageDeflate? = nil) {
-        self.perMessageDeflate = perMessageDeflate
+        outboundCompression = perMessageDeflate?.outbound
         self.channel = channel
         self.server = server
         self.connection = connection

@@ -51,13 +51,13 @@ public final class WebSocketConnection {
     /// Sends a text message to this client only.
     public func send(_ text: String) {
         guard let session else { return }
-        session.send(OutgoingBytes(CompressedFrameEncoder.text(text, outbound: session.perMessageDeflate?.outbound)))
+        session.send(OutgoingBytes(CompressedFrameEncoder.text(text, outbound: session.outboundCompression)))
     }
 
     /// Sends a binary message to this client only.
     public func send(_ bytes: [UInt8]) {
         guard let session else { return }
-        session.send(OutgoingBytes(CompressedFrameEncoder.binary(bytes, outbound: session.perMessageDeflate?.outbound)))
+        session.send(OutgoingBytes(CompressedFrameEncoder.binary(bytes, outbound: session.outboundCompression)))
     }
 
     /// Sends a JSON value as a text message (`value.jsonValue` converts other Swift values).

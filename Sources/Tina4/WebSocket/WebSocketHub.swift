@@ -61,7 +61,7 @@ public final class WebSocketHub {
         var delivered = 0
         for connection in group where connection !== excluded {
             if let session = connection.session, session.isOpen {
-                session.send(frames.bytes(for: session.perMessageDeflate))
+                session.send(frames.bytes(for: session.outboundCompression))
                 delivered += 1
             }
         }

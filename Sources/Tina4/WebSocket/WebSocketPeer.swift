@@ -18,10 +18,12 @@ protocol WebSocketPeer: AnyObject {
     func send(_ bytes: OutgoingBytes)
     /// Starts the closing handshake with `code`, which must be valid on the wire.
     func close(code: WebSocketCloseCode, reason: String)
-    /// What this peer negotiated for permessage-deflate (nil: send plain frames).
-    var perMessageDeflate: PerMessageDeflate? { get }
+    /// How to compress frames for this peer: its permessage-deflate agreement's
+    /// ``PerMessageDeflate/outbound`` (nil: plain frames). A small value with no heap, read once
+    /// per receiver of a broadcast.
+    var outboundCompression: PerMessageDeflate.Outbound? { get }
 }
 
 extension WebSocketPeer {
-    var perMessageDeflate: PerMessageDeflate? { nil }
+    var outboundCompression: PerMessageDeflate.Outbound? { nil }
 }

@@ -8,6 +8,7 @@ final class PerMessageDeflateEncoderTests {
         var sent: [OutgoingBytes] = []
         let perMessageDeflate: PerMessageDeflate?
         init(_ deflate: PerMessageDeflate?) { perMessageDeflate = deflate }
+        var outboundCompression: PerMessageDeflate.Outbound? { perMessageDeflate?.outbound }
         func send(_ bytes: OutgoingBytes) { sent.append(bytes) }
         func close(code: WebSocketCloseCode, reason: String) { isOpen = false }
     }

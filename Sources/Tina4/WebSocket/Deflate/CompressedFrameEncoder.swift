@@ -61,7 +61,7 @@ public enum CompressedFrameEncoder {
 ///
 /// ```swift
 /// var frames = BroadcastFrames(text: "hello everyone")
-/// for session in receivers { session.send(frames.bytes(for: session.perMessageDeflate)) }
+/// for session in receivers { session.send(frames.bytes(for: session.outboundCompression)) }
 /// ```
 @MainActor
 struct BroadcastFrames {
@@ -73,20 +73,27 @@ struct BroadcastFrames {
     private var payload: Payload
     private var plain: OutgoingBytes?
     private var compressed: [(PerMessageDeflate.Outbound, OutgoingBytes)] = []
+    /// The variant the previous receiver needed: receivers mostly share one, so most lookups stop here.
+    private var last: (PerMessageDeflate.Outbound, OutgoingBytes)?
 
     init(text: String) { payload = .text(text) }
     init(binary: [UInt8]) { payload = .binary(binary) }
 
     /// The shared bytes for a receiver with these settings (nil: no compression).
-    mutating func bytes(for deflate: PerMessageDeflate?) -> OutgoingBytes {
-        guard let outbound = deflate?.outbound else { return plainBytes() }
-        if let found = compressed.first(where: { $0.0 == outbound }) { return found.1 }
+    mutating func bytes(for outbound: PerMessageDeflate.Outbound?) -> OutgoingBytes {
+        guard let outbound else { return plainBytes() }
+        if let last, last.0 == outbound { return last.1 }
+        if let found = compressed.first(where: { $0.0 == outbound }) {
+            last = found
+            return found.1
+        }
         let frame = withPayload { opcode, raw in
             CompressedFrameEncoder.compress(raw, outbound).map { compressedPayload in
                 OutgoingBytes(WebSocketFrameEncoder.encode(opcode: opcode, payload: compressedPayload, rsv1: true))
             }
         } ?? plainBytes()
         compressed.append((outbound, frame))
+        last = (outbound, frame)
         return frame
     }
 

@@ -42,21 +42,30 @@ public struct PerMessageDeflate: Sendable, Hashable {
     public var client: Direction
     public var minimumCompressedBytes: Int
     public var level: Int
-    /// The parameters the response lists beyond the name, in order (e.g. `server_no_context_takeover`).
-    public var responseParameters: [String]
+    /// The response names `server_max_window_bits` (the client offered it).
+    public var announcesServerWindow: Bool
+    /// The response names `client_max_window_bits` (the client offered it).
+    public var announcesClientWindow: Bool
 
     public init(server: Direction, client: Direction, minimumCompressedBytes: Int = 64, level: Int = 6,
-                responseParameters: [String] = []) {
+                announcesServerWindow: Bool = false, announcesClientWindow: Bool = false) {
         self.server = server
         self.client = client
         self.minimumCompressedBytes = minimumCompressedBytes
         self.level = level
-        self.responseParameters = responseParameters
+        self.announcesServerWindow = announcesServerWindow
+        self.announcesClientWindow = announcesClientWindow
     }
 
-    /// The `Sec-WebSocket-Extensions` value of the 101 response.
+    /// The `Sec-WebSocket-Extensions` value of the 101 response (no heap kept per connection:
+    /// it is built from the fields when the handshake is answered).
     public var responseHeaderValue: String {
-        (["permessage-deflate"] + responseParameters).joined(separator: "; ")
+        var value = "permessage-deflate"
+        if server.noContextTakeover { value += "; server_no_context_takeover" }
+        if client.noContextTakeover { value += "; client_no_context_takeover" }
+        if announcesServerWindow { value += "; server_max_window_bits=\(server.maxWindowBits)" }
+        if announcesClientWindow { value += "; client_max_window_bits=\(client.maxWindowBits)" }
+        return value
     }
 
     /// What the server's decoder needs: the client's compression settings.

@@ -68,24 +68,19 @@ public enum PerMessageDeflateNegotiation {
                 return nil   // unknown parameter
             }
         }
-        var response = ["server_no_context_takeover"]
-        if clientNoContextTakeover || configuration.requestClientNoContextTakeover {
-            clientNoContextTakeover = true
-            response.append("client_no_context_takeover")
-        }
-        if let serverWindowBits { response.append("server_max_window_bits=\(serverWindowBits)") }
         var inflateWindowBits = 15
         if clientWindowOffered {
             let configured = min(max(configuration.clientMaxWindowBits, 8), 15)
             inflateWindowBits = min(clientWindowBits ?? 15, configured)
-            response.append("client_max_window_bits=\(inflateWindowBits)")
         }
         return PerMessageDeflate(
             server: .init(maxWindowBits: serverWindowBits ?? 15, noContextTakeover: true),
-            client: .init(maxWindowBits: inflateWindowBits, noContextTakeover: clientNoContextTakeover),
+            client: .init(maxWindowBits: inflateWindowBits,
+                          noContextTakeover: clientNoContextTakeover || configuration.requestClientNoContextTakeover),
             minimumCompressedBytes: max(configuration.minimumCompressedBytes, 1),
             level: min(max(configuration.level, 1), 9),
-            responseParameters: response)
+            announcesServerWindow: serverWindowBits != nil,
+            announcesClientWindow: clientWindowOffered)
     }
 
     /// A window size as RFC 7692 §7.1.2 writes it: 8...15, decimal, no sign or leading zero.
