@@ -219,16 +219,28 @@ async def bench_broadcast(pid, port, receivers, messages, offer=None):
     }
 
 
-async def bench_idle(pid, port, connections, offer=None, send_compressed=False):
-    """`send_compressed`: each connection first sends one compressed message (and reads the echo),
-    so a server that keeps the client's context holds an inflater for it from then on."""
+def filler_text(size):
+    """Chat-like text that does not repeat within zlib's window, so inflating it fills the window."""
+    words = "hello room message typing online quick brown fox lazy dog chat ann bob lunch".split()
+    out, i = [], 0
+    while sum(map(len, out)) < size:
+        out.append(f"{words[i * 7919 % len(words)]}{i}")
+        i += 1
+    return " ".join(out)[:size]
+
+
+async def bench_idle(pid, port, connections, offer=None, send_compressed=None):
+    """`send_compressed`: each connection first sends one compressed message of that many bytes
+    (and reads the echo), so a server that keeps the client's context holds an inflater for it
+    from then on; 40,000 bytes fill a 32 KiB window, as a while of chatting does."""
     before = server_rss_kib(pid)
     clients = []
     for start in range(0, connections, 200):
         batch = await asyncio.gather(*(Client.connect(port, "/ws/echo", offer) for _ in range(min(200, connections - start))))
         if send_compressed:
+            text = filler_text(send_compressed)
             for c in batch:
-                c.send_compressed('{"type":"message","text":"hello, everyone in the room"}')
+                c.send_compressed(text)
             await asyncio.gather(*(c.next_message() for c in batch))
         clients += batch
     # One round trip on the last connection: the server has handled every handshake before it.
@@ -323,11 +335,12 @@ CHROMIUM = "permessage-deflate; client_max_window_bits"
 
 
 IDLE_VARIANTS = {
-    "none": (None, False),
-    "fresh": (CHROMIUM, False),
-    "after-message": (CHROMIUM, True),
-    "window-10": ("permessage-deflate; client_max_window_bits=10", True),
-    "no-context": ("permessage-deflate; client_no_context_takeover", True),
+    "none": (None, None),
+    "fresh": (CHROMIUM, None),
+    "after-message": (CHROMIUM, 100),
+    "full-window": (CHROMIUM, 40_000),
+    "full-window-10": ("permessage-deflate; client_max_window_bits=10", 40_000),
+    "no-context": ("permessage-deflate; client_no_context_takeover", 40_000),
 }
 
 
@@ -347,7 +360,7 @@ async def deflate_report(pid, port, scale, hard_limit, parts):
             continue
         i = await bench_idle(pid, port, count, offer, send)
         rows.append(f"idle     {name:18} {i['bytes_per_idle_connection']:,.0f} B of server RSS per connection "
-                    f"({i['connections']}{', each sent 1 compressed message' if send else ''}; "
+                    f"({i['connections']}{f', each sent {send:,} B compressed' if send else ''}; "
                     f"{i['extensions'] or 'no extension'})")
     for row in rows:
         print(row)

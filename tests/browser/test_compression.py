@@ -5,7 +5,8 @@ import os
 
 from conftest import REPO, TinaServer, free_port
 
-CHROMIUM_AGREEMENT = "permessage-deflate; server_no_context_takeover; client_max_window_bits=15"
+# The server asks Chromium for a 1 KiB window (PerMessageDeflateConfiguration.clientMaxWindowBits).
+CHROMIUM_AGREEMENT = "permessage-deflate; server_no_context_takeover; client_max_window_bits=10"
 
 # Opens a WebSocket, sends each message once the previous reply is in, and calls back with the
 # negotiated extensions (the server's Sec-WebSocket-Extensions response) and the replies.

@@ -4,6 +4,8 @@ import Testing
 @Suite("permessage-deflate: negotiation (RFC 7692 §5, §7.1)")
 struct PerMessageDeflateNegotiationTests {
     static let base = "permessage-deflate; server_no_context_takeover"
+    /// Honours every offered client window as it is (the default asks for 10 at most).
+    static let fifteen = { var c = PerMessageDeflateConfiguration(); c.clientMaxWindowBits = 15; return c }()
 
     struct Case: Sendable, CustomTestStringConvertible {
         var offers: [String]
@@ -70,19 +72,28 @@ struct PerMessageDeflateNegotiationTests {
 
     @Test("offers → response", arguments: matrix)
     func negotiation(_ c: Case) {
-        let agreed = PerMessageDeflateNegotiation.negotiate(offers: c.offers, configuration: .init())
+        let agreed = PerMessageDeflateNegotiation.negotiate(offers: c.offers, configuration: Self.fifteen)
         #expect(agreed?.responseHeaderValue == c.response)
     }
 
     @Test func agreementCarriesTheWindowsEachSideUses() throws {
         let agreed = try #require(PerMessageDeflateNegotiation.negotiate(
             offers: ["permessage-deflate; server_max_window_bits=11; client_max_window_bits=12; client_no_context_takeover"],
-            configuration: .init()))
+            configuration: Self.fifteen))
         #expect(agreed.server == .init(maxWindowBits: 11, noContextTakeover: true))
         #expect(agreed.client == .init(maxWindowBits: 12, noContextTakeover: true))
         let plain = try #require(PerMessageDeflateNegotiation.negotiate(offers: ["permessage-deflate"], configuration: .init()))
         #expect(plain.server == .init(maxWindowBits: 15, noContextTakeover: true))
         #expect(plain.client == .init(maxWindowBits: 15, noContextTakeover: false))
+    }
+
+    @Test func byDefaultChromiumIsAskedForA1KiBWindow() throws {
+        let agreed = try #require(PerMessageDeflateNegotiation.negotiate(
+            offers: ["permessage-deflate; client_max_window_bits"], configuration: .init()))
+        #expect(agreed.responseHeaderValue == Self.base + "; client_max_window_bits=10")
+        #expect(agreed.client == .init(maxWindowBits: 10, noContextTakeover: false))
+        let firefox = try #require(PerMessageDeflateNegotiation.negotiate(offers: ["permessage-deflate"], configuration: .init()))
+        #expect(firefox.client.maxWindowBits == 15)         // it did not offer to use a smaller one
     }
 
     @Test func disabledNegotiatesNothing() {

@@ -9,7 +9,7 @@
 /// ```swift
 /// let agreed = PerMessageDeflateNegotiation.negotiate(
 ///     offers: ["permessage-deflate; client_max_window_bits"], configuration: .init())
-/// agreed?.responseHeaderValue   // "permessage-deflate; server_no_context_takeover; client_max_window_bits=15"
+/// agreed?.responseHeaderValue   // "permessage-deflate; server_no_context_takeover; client_max_window_bits=10"
 /// var decoder = WebSocketFrameDecoder(options: .init(perMessageDeflate: agreed?.inbound))
 /// ```
 public struct PerMessageDeflate: Sendable, Hashable {

@@ -13,12 +13,14 @@ public struct PerMessageDeflateConfiguration: Sendable, Equatable {
     public var minimumCompressedBytes = 64
     /// zlib level for outgoing messages, 1...9.
     public var level = 6
-    /// When the client offers `client_max_window_bits` (it can use a smaller window), the window
-    /// the server asks for, 8...15. A client that keeps context between messages makes the server
-    /// keep an inflater of about 7 KiB + 2^bits bytes for that connection after its first
-    /// compressed message; a smaller window costs a little compression of client → server
-    /// messages. 15 keeps the client's default.
-    public var clientMaxWindowBits = 15
+    /// When the client offers `client_max_window_bits` (it can use a smaller window, as Chromium
+    /// does), the window the server asks for, 8...15. A client that keeps context between
+    /// messages makes the server keep an inflater of about 7 KiB + 2^bits bytes for that
+    /// connection once it has sent compressed messages. The default 10 (1 KiB window) keeps
+    /// about 9 KiB per such connection instead of about 41 KiB with 15, for client → server chat
+    /// messages about a third larger (26 % of their size instead of 20 %); server → client
+    /// messages are not affected. 15 keeps the client's default.
+    public var clientMaxWindowBits = 10
     /// Ask the client for `client_no_context_takeover` even when it did not offer it, so the
     /// server frees each connection's inflater after every message (no zlib memory on idle
     /// connections at all), at the cost of worse compression of client → server messages.

@@ -15,7 +15,7 @@
 /// | `server_no_context_takeover`       | (the same)                                          |
 /// | `client_no_context_takeover`       | `client_no_context_takeover` (the inflater is freed after each message) |
 /// | `server_max_window_bits=N`         | `server_max_window_bits=N`; the server compresses with that window (N = 8: zlib cannot deflate raw with 256 bytes, so only messages ≤ 256 bytes are compressed, where no distance can exceed the window) |
-/// | `client_max_window_bits`           | `client_max_window_bits=W`, W = the configured ``PerMessageDeflateConfiguration/clientMaxWindowBits`` |
+/// | `client_max_window_bits`           | `client_max_window_bits=W`, W = the configured ``PerMessageDeflateConfiguration/clientMaxWindowBits`` (default 10: a smaller inflater kept per connection) |
 /// | `client_max_window_bits=V`         | `client_max_window_bits=min(V, W)`                  |
 /// | no `client_max_window_bits`        | nothing about it (the client may use 15; the server inflates with 15) |
 ///
