@@ -73,29 +73,39 @@ public struct WebSocketFrameDecoder: Sendable {
     private var frame: Frame?
     /// `.text` or `.binary` while a data message is being received.
     private var messageOpcode: WebSocketOpcode?
+    // The next two sit in the padding after `messageOpcode`: they cost an idle connection nothing.
+    /// The message in progress had RSV1 on its first frame (permessage-deflate).
+    private var messageCompressed = false
+    /// Compressed bytes received for the message in progress (saturating).
+    private var compressedReceived: UInt32 = 0
     /// The unmasked payload of the data message so far, when it did not come in one piece.
     private var messageBuffer: [UInt8] = []
     /// The unmasked payload of the control frame so far (≤ 125 bytes).
     private var controlBuffer: [UInt8] = []
     private var validator = UTF8StreamValidator()
     private var failure: WebSocketProtocolError?
-    /// permessage-deflate: the inflater (its zlib state is allocated by the first compressed message).
-    private var inflater: PerMessageInflater?
-    /// The message in progress had RSV1 on its first frame.
-    private var messageCompressed = false
-    /// Compressed bytes received for the message in progress.
-    private var compressedReceived = 0
+    /// permessage-deflate: the inflater's zlib stream (allocated by the first compressed message;
+    /// its settings are `options.perMessageDeflate`).
+    private var inflateStream: ZStream?
 
     /// True once a close frame was decoded; later bytes are ignored.
     public private(set) var isClosed = false
 
     public init(options: WebSocketDecoderOptions = .init()) {
         self.options = options
-        inflater = options.perMessageDeflate.map { PerMessageInflater($0) }
     }
 
     /// True while the inflater holds zlib state (between messages only with context takeover).
-    public var holdsInflaterState: Bool { inflater?.holdsState ?? false }
+    public var holdsInflaterState: Bool { inflateStream != nil }
+
+    /// Runs `body` with the inflater for `options.perMessageDeflate`, keeping its stream after.
+    private mutating func withInflater(_ body: (inout PerMessageInflater, inout [UInt8]) throws(WebSocketProtocolError) -> Void) throws(WebSocketProtocolError) {
+        guard let settings = options.perMessageDeflate else { return }
+        var inflater = PerMessageInflater(settings, stream: inflateStream)
+        inflateStream = nil   // the inflater holds the only reference: no copy-on-write copy
+        defer { inflateStream = inflater.keptStream }
+        try body(&inflater, &messageBuffer)
+    }
 
     /// Bytes held for partial frames and messages: at most `maxMessageBytes` + 125 (a
     /// control frame may arrive between the fragments of a message).
@@ -128,7 +138,7 @@ public struct WebSocketFrameDecoder: Sendable {
             messageBuffer = []
             controlBuffer = []
             frame = nil
-            inflater?.reset()
+            inflateStream = nil
             return WebSocketDecodeResult(events: events, error: error)
         }
         return WebSocketDecodeResult(events: events)
@@ -247,7 +257,7 @@ public struct WebSocketFrameDecoder: Sendable {
             if messageCompressed {
                 // Inflated bytes are checked while inflating; this bounds the compressed
                 // ones (deflate's worst case: 5 bytes per 16 KiB stored block, so 1/64 is ample).
-                let limit = UInt64(options.maxMessageBytes) + UInt64(options.maxMessageBytes >> 6) + 64
+                let limit = min(UInt64(options.maxMessageBytes) + UInt64(options.maxMessageBytes >> 6) + 64, UInt64(UInt32.max))
                 if UInt64(compressedReceived) + header.payloadLength > limit {
                     throw Self.error(.messageTooBig, "compressed message over \(limit) bytes")
                 }
@@ -324,8 +334,9 @@ public struct WebSocketFrameDecoder: Sendable {
     /// Unmasks a piece of a compressed message through a stack buffer and inflates it onto the
     /// message buffer, checking the inflated size and (for text) its UTF-8.
     private mutating func inflate(_ piece: UnsafeRawBufferPointer, mask: WebSocketMask?, payloadOffset: Int) throws(WebSocketProtocolError) {
-        compressedReceived &+= piece.count
-        guard let base = piece.baseAddress, inflater != nil else { return }
+        compressedReceived = UInt32(clamping: UInt64(compressedReceived) + UInt64(piece.count))
+        guard let base = piece.baseAddress else { return }
+        let limit = options.maxMessageBytes
         let step = 16 * 1024
         var done = 0
         while done < piece.count {
@@ -335,13 +346,17 @@ public struct WebSocketFrameDecoder: Sendable {
                 let failure: WebSocketProtocolError? = withUnsafeTemporaryAllocation(byteCount: take, alignment: 8) { scratch in
                     mask.apply(from: base + done, to: scratch.baseAddress!, count: take, payloadOffset: payloadOffset &+ done)
                     do throws(WebSocketProtocolError) {
-                        try inflater!.inflate(UnsafeRawBufferPointer(scratch), into: &messageBuffer, limit: options.maxMessageBytes)
+                        try withInflater { (inflater, output) throws(WebSocketProtocolError) in
+                            try inflater.inflate(UnsafeRawBufferPointer(scratch), into: &output, limit: limit)
+                        }
                     } catch { return error }
                     return nil
                 }
                 if let failure { throw failure }
             } else {
-                try inflater!.inflate(UnsafeRawBufferPointer(start: base + done, count: take), into: &messageBuffer, limit: options.maxMessageBytes)
+                try withInflater { (inflater, output) throws(WebSocketProtocolError) in
+                    try inflater.inflate(UnsafeRawBufferPointer(start: base + done, count: take), into: &output, limit: limit)
+                }
             }
             try validateInflated(from: start)
             done &+= take
@@ -399,7 +414,10 @@ public struct WebSocketFrameDecoder: Sendable {
         if messageCompressed {
             messageCompressed = false
             let start = messageBuffer.count
-            try inflater?.finishMessage(into: &messageBuffer, limit: options.maxMessageBytes)
+            let limit = options.maxMessageBytes
+            try withInflater { (inflater, output) throws(WebSocketProtocolError) in
+                try inflater.finishMessage(into: &output, limit: limit)
+            }
             try validateInflated(from: start)
         }
         var message: [UInt8] = []

@@ -12,8 +12,18 @@
 /// ```
 @MainActor
 public enum CompressedFrameEncoder {
-    /// One compressor per (window, level), shared by every connection on the main actor.
-    private static var compressors: [PerMessageDeflate.Outbound: PerMessageDeflater] = [:]
+    private struct Key: Hashable {
+        var windowBits: Int
+        var level: Int
+        var memoryLevel: Int
+    }
+
+    /// One compressor per (window, level, memory level), shared by every connection on the main
+    /// actor: at most 8 × 9 × 2, in practice one or two.
+    private static var compressors: [Key: PerMessageDeflater] = [:]
+    /// Messages up to this size use memLevel 3: its reset after each message clears a 2 KiB
+    /// hash table instead of 64 KiB, which is most of the cost of compressing a chat message.
+    static let smallMessageBytes = 4096
     /// Messages run through deflate since start (sent compressed or not): what a broadcast costs.
     static private(set) var compressionCount = 0
 
@@ -43,10 +53,11 @@ public enum CompressedFrameEncoder {
         // zlib's smallest raw window is 512 bytes; within a message of ≤ 256 bytes no
         // back-reference can reach further than 256, so window 8 holds for those only.
         if outbound.direction.maxWindowBits < 9 && payload.count > 256 { return nil }
-        var key = outbound
-        key.minimumCompressedBytes = 0
+        let key = Key(windowBits: outbound.direction.maxWindowBits, level: outbound.level,
+                      memoryLevel: payload.count <= smallMessageBytes ? 3 : 8)
         var deflater = compressors.removeValue(forKey: key)
-            ?? PerMessageDeflater(.init(maxWindowBits: outbound.direction.maxWindowBits, noContextTakeover: true), level: outbound.level)
+            ?? PerMessageDeflater(.init(maxWindowBits: key.windowBits, noContextTakeover: true), level: key.level,
+                                  memoryLevel: key.memoryLevel)
         let compressed = deflater.compress(payload)
         compressors[key] = deflater
         compressionCount &+= 1

@@ -16,24 +16,40 @@ public struct PerMessageDeflate: Sendable, Hashable {
     /// One direction of compression: the window its compressor uses and whether it resets
     /// between messages.
     public struct Direction: Sendable, Hashable {
-        /// The LZ77 window of the compressor, 8...15 (a window of 2^bits bytes).
-        public var maxWindowBits: Int
+        // Stored in 2 bytes: every connection's decoder and session keep one.
+        private var bits: UInt8
         /// Each message is compressed on its own (no back-references to earlier messages).
         public var noContextTakeover: Bool
 
+        /// The LZ77 window of the compressor, 8...15 (a window of 2^bits bytes).
+        public var maxWindowBits: Int {
+            get { Int(bits) }
+            set { bits = UInt8(clamping: newValue) }
+        }
+
         public init(maxWindowBits: Int = 15, noContextTakeover: Bool = false) {
-            self.maxWindowBits = maxWindowBits
+            bits = UInt8(clamping: maxWindowBits)
             self.noContextTakeover = noContextTakeover
         }
     }
 
     /// How the server compresses what it sends; receivers with equal values share frames.
+    /// 8 bytes: each session keeps one, and the hub reads it once per receiver of a broadcast.
     public struct Outbound: Sendable, Hashable {
         public var direction: Direction
+        private var levelByte: UInt8
+        private var minimum: UInt32
+
+        init(direction: Direction, minimumCompressedBytes: Int, level: Int) {
+            self.direction = direction
+            levelByte = UInt8(clamping: level)
+            minimum = UInt32(clamping: minimumCompressedBytes)
+        }
+
         /// Messages shorter than this are sent uncompressed with RSV1 clear.
-        public var minimumCompressedBytes: Int
+        public var minimumCompressedBytes: Int { Int(minimum) }
         /// zlib level, 1 (fastest) ... 9 (smallest).
-        public var level: Int
+        public var level: Int { Int(levelByte) }
     }
 
     /// Server → client: always `noContextTakeover` from ``PerMessageDeflateNegotiation``.

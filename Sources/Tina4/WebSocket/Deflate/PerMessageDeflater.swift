@@ -19,11 +19,15 @@ import CZlib
 public struct PerMessageDeflater: Sendable {
     public let settings: PerMessageDeflate.Direction
     public let level: Int
+    /// zlib's memLevel, 1...9: 8 (zlib's default) suits long messages; a small one makes the
+    /// reset after each message cheap (it clears a hash table of 2^(memoryLevel+8) bytes).
+    public let memoryLevel: Int
     private var box: ZStream?
 
-    public init(_ settings: PerMessageDeflate.Direction, level: Int = 6) {
+    public init(_ settings: PerMessageDeflate.Direction, level: Int = 6, memoryLevel: Int = 8) {
         self.settings = settings
         self.level = level
+        self.memoryLevel = min(max(memoryLevel, 1), 9)
     }
 
     /// True while zlib state is held.
@@ -33,7 +37,7 @@ public struct PerMessageDeflater: Sendable {
     /// cannot allocate its state.
     public mutating func compress(_ message: UnsafeRawBufferPointer) -> [UInt8]? {
         if box == nil {
-            box = ZStream.deflater(windowBits: max(settings.maxWindowBits, 9), level: level)
+            box = ZStream.deflater(windowBits: max(settings.maxWindowBits, 9), level: level, memoryLevel: memoryLevel)
         } else if !isKnownUniquelyReferenced(&box!) {
             box = box!.copy()
         }

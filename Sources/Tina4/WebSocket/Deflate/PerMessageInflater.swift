@@ -31,6 +31,16 @@ public struct PerMessageInflater: Sendable {
         self.settings = settings
     }
 
+    /// An inflater around a stream kept elsewhere (the frame decoder keeps only the stream, so
+    /// the settings are not stored twice per connection).
+    init(_ settings: PerMessageDeflate.Direction, stream: ZStream?) {
+        self.settings = settings
+        box = stream
+    }
+
+    /// The zlib stream, to keep between messages (nil once freed).
+    var keptStream: ZStream? { box }
+
     /// True while zlib state is held (between messages only when the context is kept).
     public var holdsState: Bool { box != nil }
 

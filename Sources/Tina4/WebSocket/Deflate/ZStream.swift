@@ -27,11 +27,12 @@ final class ZStream: @unchecked Sendable {
         return box
     }
 
-    /// A raw deflater with a window of 2^`windowBits` bytes (9...15) and zlib level `level`.
-    /// memLevel 8 is zlib's default: about 2^(windowBits+2) + 2^(8+9) bytes of state.
-    static func deflater(windowBits: Int, level: Int) -> ZStream? {
+    /// A raw deflater with a window of 2^`windowBits` bytes (9...15), zlib level `level` and
+    /// `memoryLevel` 1...9 (zlib's default 8): about 2^(windowBits+2) + 2^(memoryLevel+9) bytes
+    /// of state; deflateReset clears a hash table of 2^(memoryLevel+8) bytes.
+    static func deflater(windowBits: Int, level: Int, memoryLevel: Int = 8) -> ZStream? {
         let box = ZStream(kind: .deflate)
-        let status = deflateInit2_(box.stream, Int32(level), Z_DEFLATED, -Int32(windowBits), 8, Z_DEFAULT_STRATEGY,
+        let status = deflateInit2_(box.stream, Int32(level), Z_DEFLATED, -Int32(windowBits), Int32(memoryLevel), Z_DEFAULT_STRATEGY,
                                    zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else { box.initialized = false; return nil }
         return box
