@@ -340,6 +340,7 @@ IDLE_VARIANTS = {
     "after-message": (CHROMIUM, 100),
     "full-window": (CHROMIUM, 40_000),
     "full-window-10": ("permessage-deflate; client_max_window_bits=10", 40_000),
+    "full-window-15": ("permessage-deflate", 40_000),   # Firefox's offer: the client keeps a 32 KiB window
     "no-context": ("permessage-deflate; client_no_context_takeover", 40_000),
 }
 

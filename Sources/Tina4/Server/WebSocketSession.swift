@@ -24,10 +24,11 @@ final class WebSocketSession: ChannelSession, WebSocketPeer {
     private(set) var state = State.open
     private var closeEventFired = false
     private var closeEventPending = false
+    /// How frames to this client are compressed (permessage-deflate's outbound side; nil: none).
+    /// Declared here it fills the padding after the flags above.
+    let outboundCompression: PerMessageDeflate.Outbound?
     private var handlerDepth = 0
     private var closeTimer: TimerQueue.Token?
-    /// How frames to this client are compressed (permessage-deflate's outbound side; nil: none).
-    let outboundCompression: PerMessageDeflate.Outbound?
 
     var isOpen: Bool { state == .open }
 

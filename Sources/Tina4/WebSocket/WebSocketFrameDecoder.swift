@@ -68,6 +68,9 @@ public struct WebSocketFrameDecoder: Sendable {
     }
 
     public let options: WebSocketDecoderOptions
+    /// True once a close frame was decoded; later bytes are ignored. (Declared here, it sits in
+    /// the padding after `options`.)
+    public private(set) var isClosed = false
     /// A header that arrived in pieces (at most 14 bytes).
     private var headerBytes: [UInt8] = []
     private var frame: Frame?
@@ -87,9 +90,6 @@ public struct WebSocketFrameDecoder: Sendable {
     /// permessage-deflate: the inflater's zlib stream (allocated by the first compressed message;
     /// its settings are `options.perMessageDeflate`).
     private var inflateStream: ZStream?
-
-    /// True once a close frame was decoded; later bytes are ignored.
-    public private(set) var isClosed = false
 
     public init(options: WebSocketDecoderOptions = .init()) {
         self.options = options

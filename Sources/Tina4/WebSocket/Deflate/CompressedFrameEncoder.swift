@@ -15,15 +15,13 @@ public enum CompressedFrameEncoder {
     private struct Key: Hashable {
         var windowBits: Int
         var level: Int
-        var memoryLevel: Int
     }
 
-    /// One compressor per (window, level, memory level), shared by every connection on the main
-    /// actor: at most 8 × 9 × 2, in practice one or two.
+    /// One compressor per (window, level), shared by every connection on the main actor: at
+    /// most 8 × 9, in practice one. Compressing a ~130-byte chat message costs about 11 µs of
+    /// zlib (mostly building the Huffman trees of its block, whatever the memLevel), paid once
+    /// per broadcast, not per receiver.
     private static var compressors: [Key: PerMessageDeflater] = [:]
-    /// Messages up to this size use memLevel 3: its reset after each message clears a 2 KiB
-    /// hash table instead of 64 KiB, which is most of the cost of compressing a chat message.
-    static let smallMessageBytes = 4096
     /// Messages run through deflate since start (sent compressed or not): what a broadcast costs.
     static private(set) var compressionCount = 0
 
@@ -53,11 +51,9 @@ public enum CompressedFrameEncoder {
         // zlib's smallest raw window is 512 bytes; within a message of ≤ 256 bytes no
         // back-reference can reach further than 256, so window 8 holds for those only.
         if outbound.direction.maxWindowBits < 9 && payload.count > 256 { return nil }
-        let key = Key(windowBits: outbound.direction.maxWindowBits, level: outbound.level,
-                      memoryLevel: payload.count <= smallMessageBytes ? 3 : 8)
+        let key = Key(windowBits: outbound.direction.maxWindowBits, level: outbound.level)
         var deflater = compressors.removeValue(forKey: key)
-            ?? PerMessageDeflater(.init(maxWindowBits: key.windowBits, noContextTakeover: true), level: key.level,
-                                  memoryLevel: key.memoryLevel)
+            ?? PerMessageDeflater(.init(maxWindowBits: key.windowBits, noContextTakeover: true), level: key.level)
         let compressed = deflater.compress(payload)
         compressors[key] = deflater
         compressionCount &+= 1
