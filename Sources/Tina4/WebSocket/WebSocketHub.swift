@@ -4,6 +4,8 @@
 ///
 /// This is the one place a broadcast fans out: the frame is encoded once, straight into the
 /// ``OutgoingBytes`` every receiver's queue shares, and written at the end of the loop turn.
+/// With permessage-deflate it is also compressed once per distinct outbound setting
+/// (``BroadcastFrames``), and receivers with that setting share those bytes.
 /// Membership means open: a connection joins when its `.open` is delivered and leaves the
 /// moment it starts closing (before its `.close` event).
 @MainActor
@@ -45,24 +47,27 @@ public final class WebSocketHub {
     @discardableResult
     public func broadcast(text: String, toPath path: String, excluding excluded: WebSocketConnection? = nil) -> Int {
         guard let group = groups[path], !group.isEmpty else { return 0 }
-        return deliver(WebSocketFrameEncoder.outgoingText(text), to: group, excluding: excluded)
+        var frames = BroadcastFrames(text: text)
+        return deliver(&frames, to: group, excluding: excluded)
     }
 
     /// Sends `bytes` as a binary message to every open connection on `path` except `excluded`.
     @discardableResult
     public func broadcast(binary bytes: [UInt8], toPath path: String, excluding excluded: WebSocketConnection? = nil) -> Int {
         guard let group = groups[path], !group.isEmpty else { return 0 }
-        return deliver(WebSocketFrameEncoder.outgoingBinary(bytes), to: group, excluding: excluded)
+        var frames = BroadcastFrames(binary: bytes)
+        return deliver(&frames, to: group, excluding: excluded)
     }
 
-    /// Queues the one encoded frame on every member. Membership means open (a connection
-    /// leaves its group the moment it stops being open), so the only check per receiver is
-    /// that its socket is still there.
-    private func deliver(_ frame: OutgoingBytes, to group: [WebSocketConnection], excluding excluded: WebSocketConnection?) -> Int {
+    /// Queues the broadcast's shared bytes on every member: `frames` encodes the plain frame
+    /// once and each compressed variant once (receivers with equal permessage-deflate settings
+    /// share one). Membership means open (a connection leaves its group the moment it stops
+    /// being open), so the only check per receiver is that its socket is still there.
+    private func deliver(_ frames: inout BroadcastFrames, to group: [WebSocketConnection], excluding excluded: WebSocketConnection?) -> Int {
         var delivered = 0
         for connection in group where connection !== excluded {
             guard let transport = connection.transport else { continue }
-            transport.send(frame)
+            transport.send(frames.bytes(for: connection.outboundCompression))
             delivered &+= 1
         }
         return delivered
