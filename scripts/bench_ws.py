@@ -15,7 +15,15 @@ they do not depend on how fast this Python client is, plus wall-clock rates for 
               messages of the same shape (95,000 keys) on /ws/livechat/{room}; server CPU per
               body and per message, and per key: equal per-key figures mean parsing is linear.
 
-Usage: bench_ws.py --pid PID --port PORT [--quick] [--only NAME[,NAME…]]
+  --extensions VALUE  every client offers VALUE as Sec-WebSocket-Extensions, e.g. Chromium's
+              "permessage-deflate; client_max_window_bits" (the default runs offer nothing).
+  --deflate   instead of the above: permessage-deflate against none, for the chat fan-out (server
+              CPU per delivered message, bytes on the wire per delivery) and for idle connections
+              (fresh, and after each connection sent one compressed message, so the server keeps
+              its inflater: client windows 15 and 10, and client_no_context_takeover).
+              --deflate-part picks parts (run one idle part per fresh server for exact RSS).
+
+Usage: bench_ws.py --pid PID --port PORT [--quick] [--only NAME[,NAME…]] [--extensions VALUE | --deflate [--deflate-part P]...]
 """
 import argparse
 import asyncio
@@ -24,6 +32,7 @@ import os
 import resource
 import struct
 import time
+import zlib
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -42,9 +51,9 @@ def server_rss_kib(pid):
     raise RuntimeError("no VmRSS")
 
 
-def masked_frame(payload: bytes, opcode=0x1):
+def masked_frame(payload: bytes, opcode=0x1, rsv1=False):
     mask = os.urandom(4)
-    header = bytes([0x80 | opcode])
+    header = bytes([0x80 | (0x40 if rsv1 else 0) | opcode])
     n = len(payload)
     if n < 126:
         header += bytes([0x80 | n])
@@ -61,22 +70,45 @@ def masked_frame(payload: bytes, opcode=0x1):
 class Client:
     """A minimal asyncio WebSocket client: handshake, masked sends, frame counting."""
 
-    def __init__(self, reader, writer):
+    def __init__(self, reader, writer, extensions=None):
         self.reader, self.writer = reader, writer
         self.buffer = bytearray()
+        self.wire_bytes = 0            # bytes received after the handshake
+        self.extensions = extensions   # the server's Sec-WebSocket-Extensions answer
+        self.deflater = None
+        if extensions and extensions.startswith("permessage-deflate"):
+            bits = 15
+            for part in extensions.split(";"):
+                name, _, value = part.strip().partition("=")
+                if name == "client_max_window_bits":
+                    bits = max(int(value), 9)
+            self.deflater = zlib.compressobj(6, zlib.DEFLATED, -bits)   # keeps context, as Chromium does
 
     @classmethod
-    async def connect(cls, port, path):
+    async def connect(cls, port, path, offer=None):
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         key = base64.b64encode(os.urandom(16)).decode()
+        extra = f"Sec-WebSocket-Extensions: {offer}\r\n" if offer else ""
         writer.write(
             f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
-            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode()
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n{extra}\r\n".encode()
         )
         head = await reader.readuntil(b"\r\n\r\n")
         if not head.startswith(b"HTTP/1.1 101"):
             raise RuntimeError(f"handshake failed: {head[:80]!r}")
-        return cls(reader, writer)
+        extensions = None
+        for line in head.decode().split("\r\n"):
+            name, _, value = line.partition(":")
+            if name.lower() == "sec-websocket-extensions":
+                extensions = value.strip()
+        if offer and offer.startswith("permessage-deflate") and not extensions:
+            raise RuntimeError(f"permessage-deflate offered but not negotiated: {head!r}")
+        return cls(reader, writer, extensions)
+
+    def send_compressed(self, text):
+        """A compressed message (RSV1), context kept across messages."""
+        data = self.deflater.compress(text.encode()) + self.deflater.flush(zlib.Z_SYNC_FLUSH)
+        self.writer.write(masked_frame(data[:-4], rsv1=True))
 
     async def next_message(self):
         """The next text/binary payload (control frames are skipped)."""
@@ -90,6 +122,7 @@ class Client:
             chunk = await self.reader.read(65536)
             if not chunk:
                 raise EOFError
+            self.wire_bytes += len(chunk)
             self.buffer += chunk
 
     def _take_frame(self):
@@ -128,19 +161,26 @@ class Client:
         return 10 + struct.unpack_from("!Q", buf, 2)[0] if len(buf) >= 10 else None
 
     async def count_frames(self, count):
-        """Reads `count` data frames of one length (the copies of one broadcast), without parsing each."""
+        """Reads `count` data frames of one length (the copies of one broadcast), without parsing each.
+        Compressed frames differ in length (the timestamp changes), so then each header is read."""
         seen, frame_length = 0, None
         while seen < count:
-            frame_length = frame_length or self._frame_length()
-            if frame_length:
-                whole = min(len(self.buffer) // frame_length, count - seen)
-                del self.buffer[:whole * frame_length]
-                seen += whole
-                if seen == count:
-                    break
+            if self.extensions:
+                while seen < count and (length := self._frame_length()) and len(self.buffer) >= length:
+                    del self.buffer[:length]
+                    seen += 1
+            else:
+                frame_length = frame_length or self._frame_length()
+                if frame_length:
+                    whole = min(len(self.buffer) // frame_length, count - seen)
+                    del self.buffer[:whole * frame_length]
+                    seen += whole
+            if seen == count:
+                break
             chunk = await self.reader.read(1 << 20)
             if not chunk:
                 raise EOFError
+            self.wire_bytes += len(chunk)
             self.buffer += chunk
 
     def send(self, text):
@@ -154,15 +194,16 @@ class Client:
         self.writer.close()
 
 
-async def bench_broadcast(pid, port, receivers, messages):
-    room = f"/ws/chat/bench-{os.getpid()}"
-    clients = [await Client.connect(port, room) for _ in range(receivers)]
+async def bench_broadcast(pid, port, receivers, messages, offer=None):
+    room = f"/ws/chat/bench-{os.getpid()}-{time.monotonic_ns()}"
+    clients = [await Client.connect(port, room, offer) for _ in range(receivers)]
     # Drain the join notices: client i sees the joins of clients i..receivers-1.
     for i, c in enumerate(clients):
         for _ in range(receivers - i):
             await c.next_message()
     sender = clients[0]
     window = 500
+    wire0 = sum(c.wire_bytes - len(c.buffer) for c in clients)
     cpu0, t0 = server_cpu_seconds(pid), time.perf_counter()
     readers = [asyncio.create_task(c.count_frames(messages)) for c in clients[1:]]
     sent = 0
@@ -175,6 +216,7 @@ async def bench_broadcast(pid, port, receivers, messages):
         sent += batch
     await asyncio.gather(*readers)
     cpu, wall = server_cpu_seconds(pid) - cpu0, time.perf_counter() - t0
+    wire = sum(c.wire_bytes - len(c.buffer) for c in clients) - wire0
     for c in clients:
         c.close()
     delivered = messages * receivers
@@ -182,26 +224,49 @@ async def bench_broadcast(pid, port, receivers, messages):
         "receivers": receivers, "messages": messages, "delivered": delivered,
         "server_cpu_us_per_delivery": cpu * 1e6 / delivered,
         "deliveries_per_second": delivered / wall,
+        "wire_bytes_per_delivery": wire / delivered,
+        "extensions": clients[0].extensions,
     }
 
 
-async def bench_idle(pid, port, connections):
+def filler_text(size):
+    """Chat-like text that does not repeat within zlib's window, so inflating it fills the window."""
+    words = "hello room message typing online quick brown fox lazy dog chat ann bob lunch".split()
+    out, i = [], 0
+    while sum(map(len, out)) < size:
+        out.append(f"{words[i * 7919 % len(words)]}{i}")
+        i += 1
+    return " ".join(out)[:size]
+
+
+async def bench_idle(pid, port, connections, offer=None, send_compressed=None):
+    """`send_compressed`: each connection first sends one compressed message of that many bytes
+    (and reads the echo), so a server that keeps the client's context holds an inflater for it
+    from then on; 40,000 bytes fill a 32 KiB window, as a while of chatting does."""
     before = server_rss_kib(pid)
     clients = []
     for start in range(0, connections, 200):
-        clients += await asyncio.gather(*(Client.connect(port, "/ws/echo") for _ in range(min(200, connections - start))))
+        batch = await asyncio.gather(*(Client.connect(port, "/ws/echo", offer) for _ in range(min(200, connections - start))))
+        if send_compressed:
+            text = filler_text(send_compressed)
+            for c in batch:
+                c.send_compressed(text)
+            await asyncio.gather(*(c.next_message() for c in batch))
+        clients += batch
     # One round trip on the last connection: the server has handled every handshake before it.
     clients[-1].send("ping")
     await clients[-1].next_message()
     after = server_rss_kib(pid)
     for c in clients:
         c.close()
+    await asyncio.sleep(0.5)   # let the server see the closes before the next scenario measures RSS
     return {"connections": connections, "rss_before_kib": before, "rss_after_kib": after,
-            "bytes_per_idle_connection": (after - before) * 1024 / connections}
+            "bytes_per_idle_connection": (after - before) * 1024 / connections,
+            "extensions": clients[0].extensions}
 
 
-async def bench_echo(port, messages):
-    client = await Client.connect(port, "/ws/echo")
+async def bench_echo(port, messages, offer=None):
+    client = await Client.connect(port, "/ws/echo", offer)
     samples = []
     for i in range(messages):
         t = time.perf_counter()
@@ -274,17 +339,26 @@ async def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--quick", action="store_true", help="smaller runs (a smoke test of the benchmark)")
     parser.add_argument("--only", help="comma-separated figures to run: broadcast, idle, echo, http, json")
+    parser.add_argument("--extensions", help="Sec-WebSocket-Extensions offer for every client")
+    parser.add_argument("--deflate", action="store_true", help="permessage-deflate against none")
+    parser.add_argument("--deflate-part", action="append", choices=["fanout"] + ["idle-" + v for v in IDLE_VARIANTS],
+                        help="with --deflate: only these parts (repeatable); default all")
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     scale = 10 if args.quick else 1
+    if args.deflate:
+        parts = args.deflate_part or ["fanout"] + ["idle-" + v for v in IDLE_VARIANTS]
+        await deflate_report(args.pid, args.port, scale, hard, parts)
+        return
+    offer = args.extensions
 
     only = set(args.only.split(",")) if args.only else None
     wanted = lambda name: only is None or name in only
 
     results = []
     if wanted("broadcast"):
-        broadcast = await bench_broadcast(args.pid, args.port, 100, 20000 // scale)
+        broadcast = await bench_broadcast(args.pid, args.port, 100, 20000 // scale, offer)
         results.append(("broadcast", broadcast,
                         f"{broadcast['server_cpu_us_per_delivery']:.2f} µs server CPU per delivered message, "
                         f"{broadcast['deliveries_per_second']:,.0f} deliveries/s "
@@ -292,12 +366,12 @@ async def main():
     if wanted("idle"):
         # This process holds one fd per connection (the server holds its own): keep a margin under the limit.
         idle_count = min(10000 // scale, hard - 200)
-        idle = await bench_idle(args.pid, args.port, idle_count)
+        idle = await bench_idle(args.pid, args.port, idle_count, offer)
         results.append(("idle", idle,
                         f"{idle['bytes_per_idle_connection']:,.0f} bytes of server RSS per idle connection "
                         f"({idle['connections']} connections, {idle['rss_before_kib']} → {idle['rss_after_kib']} KiB)"))
     if wanted("echo"):
-        echo = await bench_echo(args.port, 10000 // scale)
+        echo = await bench_echo(args.port, 10000 // scale, offer)
         results.append(("echo", echo, f"echo round trip p50 {echo['p50_us']:.0f} µs, p99 {echo['p99_us']:.0f} µs "
                                       f"({echo['round_trips']} sequential)"))
     if wanted("http"):
@@ -314,6 +388,42 @@ async def main():
                         f"({js['message_ns_per_key']:.0f} ns/key)"))
     for name, _, line in results:
         print(f"{name:10} {line}")
+
+
+CHROMIUM = "permessage-deflate; client_max_window_bits"
+
+
+IDLE_VARIANTS = {
+    "none": (None, None),
+    "fresh": (CHROMIUM, None),
+    "after-message": (CHROMIUM, 100),
+    "full-window": (CHROMIUM, 40_000),
+    "full-window-10": ("permessage-deflate; client_max_window_bits=10", 40_000),
+    "full-window-15": ("permessage-deflate", 40_000),   # Firefox's offer: the client keeps a 32 KiB window
+    "no-context": ("permessage-deflate; client_no_context_takeover", 40_000),
+}
+
+
+async def deflate_report(pid, port, scale, hard_limit, parts):
+    """RSS only grows back into memory a previous scenario freed, so for exact idle figures run
+    one idle part per fresh server (--deflate-part idle-after-message, ...)."""
+    rows = []
+    if "fanout" in parts:
+        for label, offer in (("none", None), ("Chromium's offer", CHROMIUM)):
+            b = await bench_broadcast(pid, port, 100, 10000 // scale, offer)
+            rows.append(f"fan-out  {label:18} {b['server_cpu_us_per_delivery']:.2f} µs server CPU/delivery, "
+                        f"{b['wire_bytes_per_delivery']:.1f} B on the wire/delivery "
+                        f"({b['messages']} × {b['receivers']}; {b['extensions'] or 'no extension'})")
+    count = min(5000 // scale, hard_limit // 2 - 100)
+    for name, (offer, send) in IDLE_VARIANTS.items():
+        if "idle-" + name not in parts:
+            continue
+        i = await bench_idle(pid, port, count, offer, send)
+        rows.append(f"idle     {name:18} {i['bytes_per_idle_connection']:,.0f} B of server RSS per connection "
+                    f"({i['connections']}{f', each sent {send:,} B compressed' if send else ''}; "
+                    f"{i['extensions'] or 'no extension'})")
+    for row in rows:
+        print(row)
 
 
 if __name__ == "__main__":

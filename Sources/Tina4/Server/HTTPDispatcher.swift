@@ -3,8 +3,9 @@
 /// In order, for one ``ParsedRequest`` (``dispatch(_:)``):
 /// 1. the path is percent-decoded into segments (400 and close when it cannot be);
 /// 2. an `Upgrade: websocket` request goes to its WebSocket route: the opening handshake is
-///    validated and ``Outcome/upgrade(_:)`` returned (404 and close without a route, the
-///    handshake's rejection status and close when it is invalid);
+///    validated, a permessage-deflate offer answered (``PerMessageDeflateNegotiation``) and
+///    ``Outcome/upgrade(_:)`` returned (404 and close without a route, the handshake's
+///    rejection status and close when it is invalid);
 /// 3. the HTTP route table is matched; only for a route that matched is the body decoded (JSON
 ///    or form; 400 when malformed) and the handler run, sync or async;
 /// 4. otherwise 405 with `Allow` when the path exists for other methods, 426 for a plain request
@@ -50,12 +51,18 @@ final class HTTPDispatcher {
         /// The route's pattern as written (for log lines).
         var route: String
         var handler: WebSocketHandler
+        /// What permessage-deflate (RFC 7692) settings were agreed (nil: none; the 101 says which).
+        var perMessageDeflate: PerMessageDeflate?
     }
 
-    init(routes: RouteTable, staticFiles: StaticFiles?, log: Log) {
+    /// How permessage-deflate offers are answered (``ServerConfiguration/compression``).
+    let compression: PerMessageDeflateConfiguration
+
+    init(routes: RouteTable, staticFiles: StaticFiles?, log: Log, compression: PerMessageDeflateConfiguration = .init()) {
         self.routes = routes
         self.staticFiles = staticFiles
         self.log = log
+        self.compression = compression
     }
 
     func dispatch(_ parsed: ParsedRequest) -> Outcome {
@@ -179,9 +186,11 @@ final class HTTPDispatcher {
             params[pair.name] = pair.value
         }
         params.merge(match.params) { _, path in path }
+        let deflate = PerMessageDeflateNegotiation.negotiate(
+            offers: head.headers.values("Sec-WebSocket-Extensions"), configuration: compression)
         return .upgrade(WebSocketUpgrade(
-            response: WebSocketHandshake.switchingProtocolsResponse(accept: accept),
+            response: WebSocketHandshake.switchingProtocolsResponse(accept: accept, perMessageDeflate: deflate),
             path: CanonicalPath.from(segments: segments), params: params, headers: head.headers,
-            route: match.route, handler: match.handler))
+            route: match.route, handler: match.handler, perMessageDeflate: deflate))
     }
 }

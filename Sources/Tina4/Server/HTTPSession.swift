@@ -115,7 +115,7 @@ final class HTTPSession: ChannelSession {
                 id: ConnectionID.make(), path: upgrade.path, params: upgrade.params, headers: upgrade.headers,
                 hub: server.hub, transport: channel, route: upgrade.route, handler: upgrade.handler, log: server.log,
                 maxMessageBytes: configuration.maxMessageBytes,
-                closeTimeoutMilliseconds: configuration.closeTimeoutMilliseconds)
+                closeTimeoutMilliseconds: configuration.closeTimeoutMilliseconds, perMessageDeflate: upgrade.perMessageDeflate)
             channel.session = session
             session.start(leftover: leftover)
             channel.resumeReading()   // reading may have been paused for an earlier response

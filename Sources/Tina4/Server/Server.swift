@@ -62,7 +62,8 @@ public final class Server {
         self.loop = loop
         channels = ChannelGroup(
             loop: loop, log: log, maxOutputBytes: configuration.maxOutputBytes, lingerMilliseconds: configuration.lingerMilliseconds)
-        dispatcher = HTTPDispatcher(routes: routes, staticFiles: StaticFiles(root: configuration.publicDirectory), log: log)
+        dispatcher = HTTPDispatcher(routes: routes, staticFiles: StaticFiles(root: configuration.publicDirectory), log: log,
+                                    compression: configuration.compression)
         httpLimits = HTTPConnection.Limits(configuration)
     }
 

@@ -39,6 +39,8 @@ public struct ServerConfiguration: Sendable {
     public var publicDirectory = "public"
     /// Directory of Frond templates.
     public var templateDirectory = "src/templates"
+    /// permessage-deflate (RFC 7692) policy; `TINA4_WS_COMPRESSION=off` disables it.
+    public var compression = PerMessageDeflateConfiguration()
 
     public init() {}
 
@@ -56,7 +58,7 @@ public struct ServerConfiguration: Sendable {
     }
 
     /// Defaults overridden by `TINA4_HOST`/`HOST`, `TINA4_PORT`/`PORT`, `TINA4_WS_MAX_MESSAGE`,
-    /// `TINA4_MAX_BODY` (bytes).
+    /// `TINA4_MAX_BODY` (bytes), `TINA4_WS_COMPRESSION` (on/off).
     public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> ServerConfiguration {
         var configuration = ServerConfiguration()
         if let host = [environment["TINA4_HOST"], environment["HOST"]].lazy.compactMap({ $0 }).first(where: { !$0.isEmpty }) {
@@ -73,6 +75,7 @@ public struct ServerConfiguration: Sendable {
         if let size = try integer("TINA4_MAX_BODY", environment, range: 0...(1 << 30)) {
             configuration.maxBodyBytes = size
         }
+        configuration.compression = try PerMessageDeflateConfiguration.fromEnvironment(environment)
         return configuration
     }
 

@@ -29,6 +29,10 @@ public final class WebSocketConnection {
     var machine: WebSocketConnectionMachine
     /// The index of this connection in its hub group (for O(1) removal), or -1 when not in one.
     var hubIndex: Int32 = -1
+    /// How messages to this client are compressed: the server → client side of its
+    /// permessage-deflate agreement (nil: plain frames). 8 bytes with no heap, read once per
+    /// receiver of a broadcast (``BroadcastFrames``); it sits in the padding after `hubIndex`.
+    let outboundCompression: PerMessageDeflate.Outbound?
     /// A unique, URL-safe identifier (15 characters).
     public let id: String
     /// The path the client connected to, in its ``CanonicalPath`` form: the scope of
@@ -54,9 +58,11 @@ public final class WebSocketConnection {
     var timer: (kind: WebSocketConnectionMachine.TimerKind, token: TimerQueue.Token)?
 
     /// A connection on `transport`; ``start(leftover:)`` (Server/WebSocketSession.swift) opens it.
+    /// `perMessageDeflate` is what the handshake agreed (nil: no compression either way).
     init(id: String, path: String, params: [String: String], headers: HTTPHeaders, hub: WebSocketHub,
          transport: any WebSocketTransport, route: String, handler: @escaping WebSocketHandler,
-         log: Log, maxMessageBytes: Int, closeTimeoutMilliseconds: UInt64) {
+         log: Log, maxMessageBytes: Int, closeTimeoutMilliseconds: UInt64, perMessageDeflate: PerMessageDeflate? = nil) {
+        outboundCompression = perMessageDeflate?.outbound
         self.id = id
         self.path = path
         self.paramFields = HTTPHeaders(params.map { ($0.key, $0.value) }).compacted()
@@ -67,7 +73,8 @@ public final class WebSocketConnection {
         self.handler = handler
         self.log = log
         machine = WebSocketConnectionMachine(role: .server, maxMessageBytes: maxMessageBytes,
-                                             closeTimeoutMilliseconds: closeTimeoutMilliseconds)
+                                             closeTimeoutMilliseconds: closeTimeoutMilliseconds,
+                                             perMessageDeflate: perMessageDeflate?.inbound)
     }
 
     /// Path parameters, then query parameters (`?token=…`); a path parameter wins a clash.
@@ -82,14 +89,28 @@ public final class WebSocketConnection {
 
     /// Sends a text message to this client only.
     public func send(_ text: String) {
-        guard let frame = machine.encode(text: text) else { return }
+        guard let frame = outgoing(text: text) else { return }
         transport?.send(frame)
     }
 
     /// Sends a binary message to this client only.
     public func send(_ bytes: [UInt8]) {
-        guard let frame = bytes.withUnsafeBytes({ machine.encode(.binary, payload: $0) }) else { return }
+        guard let frame = outgoing(binary: bytes) else { return }
         transport?.send(frame)
+    }
+
+    /// The frame for a message to this client (compressed when it agreed permessage-deflate and
+    /// the message is worth it), or nil once the connection is closing.
+    private func outgoing(text: String) -> OutgoingBytes? {
+        guard let outbound = outboundCompression else { return machine.encode(text: text) }
+        return machine.isOpen ? CompressedFrameEncoder.outgoingText(text, outbound: outbound) : nil
+    }
+
+    private func outgoing(binary bytes: [UInt8]) -> OutgoingBytes? {
+        guard let outbound = outboundCompression else {
+            return bytes.withUnsafeBytes { machine.encode(.binary, payload: $0) }
+        }
+        return machine.isOpen ? CompressedFrameEncoder.outgoingBinary(bytes, outbound: outbound) : nil
     }
 
     /// Sends a JSON value as a text message (`value.jsonValue` converts other Swift values).

@@ -35,10 +35,13 @@
 /// actions = bytes.withUnsafeBytes { machine.received($0) }   // e.g. [.deliver(.message, "hi")]
 /// ```
 ///
-/// Room for what comes next: a heartbeat is another ``TimerKind``; an extension such as
-/// permessage-deflate transforms payloads where the private `frame(_:_:)` delivers them and
-/// where ``encode(_:payload:)`` builds frames, and sets `allowRSV1` in the decoder options the
-/// machine builds (`decoderOptions`); a negotiated subprotocol is data the driver keeps.
+/// permessage-deflate (RFC 7692): the agreed client → server settings (`perMessageDeflate`)
+/// go into the decoder options the machine builds (`decoderOptions`), so the decoder accepts
+/// RSV1 and inflates; a decoder holding an inflater's context between messages is kept like a
+/// partial one. Outgoing compression is the connection's (`WebSocketConnection.send`,
+/// ``BroadcastFrames``): control frames and this machine's own frames are never compressed.
+/// Room for what comes next: a heartbeat is another ``TimerKind``; a negotiated subprotocol is
+/// data the driver keeps.
 struct WebSocketConnectionMachine {
     /// Which end this is: a server requires masked frames and sends unmasked ones; a client
     /// requires unmasked frames and masks each frame it sends with a fresh key from `maskKey`.
@@ -138,6 +141,9 @@ struct WebSocketConnectionMachine {
     private let closeTimeout: UInt32
     private var inboxNext: UInt32 = 0
     private var handler = Handler.idle
+    /// permessage-deflate's client → server settings when negotiated (2 bytes, in the padding
+    /// after `handler`).
+    let perMessageDeflate: PerMessageDeflate.Direction?
 
     /// A decoder kept across reads.
     private final class DecoderBox {
@@ -145,8 +151,11 @@ struct WebSocketConnectionMachine {
         init(_ decoder: WebSocketFrameDecoder) { self.decoder = decoder }
     }
 
-    init(role: Role, maxMessageBytes: Int, closeTimeoutMilliseconds: UInt64) {
+    /// `perMessageDeflate`: the inbound (peer → us) settings of an agreed permessage-deflate.
+    init(role: Role, maxMessageBytes: Int, closeTimeoutMilliseconds: UInt64,
+         perMessageDeflate: PerMessageDeflate.Direction? = nil) {
         self.role = role
+        self.perMessageDeflate = perMessageDeflate
         self.maxMessageBytes = maxMessageBytes
         closeTimeout = UInt32(clamping: closeTimeoutMilliseconds)
     }
@@ -162,7 +171,8 @@ struct WebSocketConnectionMachine {
 
     private var decoderOptions: WebSocketDecoderOptions {
         let isServer = if case .server = role { true } else { false }
-        return WebSocketDecoderOptions(maxMessageBytes: maxMessageBytes, requireMaskedFrames: isServer)
+        return WebSocketDecoderOptions(maxMessageBytes: maxMessageBytes, requireMaskedFrames: isServer,
+                                       perMessageDeflate: perMessageDeflate)
     }
 
     /// Decodes with the kept decoder, or a fresh one; keeps it only if something is left partial.

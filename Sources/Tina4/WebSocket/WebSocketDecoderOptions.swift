@@ -6,6 +6,9 @@
 /// let server = WebSocketFrameDecoder(options: options)
 ///
 /// let client = WebSocketFrameDecoder(options: .init(requireMaskedFrames: false))
+///
+/// // permessage-deflate negotiated: RSV1 messages are inflated (the limit counts inflated bytes)
+/// let compressed = WebSocketFrameDecoder(options: .init(perMessageDeflate: agreed.inbound))
 /// ```
 public struct WebSocketDecoderOptions: Sendable {
     /// Largest message (sum of its fragments' payloads) accepted, in bytes. Default 1 MiB.
@@ -15,14 +18,20 @@ public struct WebSocketDecoderOptions: Sendable {
     /// Server side: true (client frames must be masked). Client side: false, and then a
     /// masked frame from the server is an error (1002).
     public var requireMaskedFrames: Bool = true
-    /// Hook for permessage-deflate later. When false, RSV1 set → 1002. When true, RSV1 is
-    /// accepted on the first frame of a data message (RFC 7692 §6.1) but still refused on
-    /// control and continuation frames. The decoder never inflates: that is the extension's job.
-    public var allowRSV1: Bool = false
+    /// The peer's permessage-deflate settings when the extension was negotiated (RFC 7692),
+    /// else nil. Without it RSV1 set → 1002. With it, RSV1 on the first frame of a data message
+    /// marks the message compressed (§6.1) and the decoder inflates it, counting the *inflated*
+    /// bytes against `maxMessageBytes` as they come out (1009, memory bounded by the limit);
+    /// RSV1 on a control or continuation frame is still 1002; corrupt data is 1007.
+    public var perMessageDeflate: PerMessageDeflate.Direction?
 
-    public init(maxMessageBytes: Int = 1 << 20, requireMaskedFrames: Bool = true, allowRSV1: Bool = false) {
+    /// True when RSV1 may start a data message (permessage-deflate negotiated).
+    public var allowRSV1: Bool { perMessageDeflate != nil }
+
+    public init(maxMessageBytes: Int = 1 << 20, requireMaskedFrames: Bool = true,
+                perMessageDeflate: PerMessageDeflate.Direction? = nil) {
         self.maxMessageBytes = maxMessageBytes
         self.requireMaskedFrames = requireMaskedFrames
-        self.allowRSV1 = allowRSV1
+        self.perMessageDeflate = perMessageDeflate
     }
 }

@@ -43,6 +43,12 @@
 /// across fragments: 1007 as soon as they prove invalid) and the message size limit (1009,
 /// judged from the frame header before the payload arrives).
 ///
+/// permessage-deflate (``WebSocketDecoderOptions/perMessageDeflate``): a message whose first
+/// frame has RSV1 is inflated piece by piece as its frames arrive (the compressed bytes are
+/// never buffered); the limit applies to the inflated bytes, checked while inflating, and the
+/// compressed bytes of one message may not exceed the limit by more than deflate's worst-case
+/// expansion. UTF-8 is checked on the inflated text.
+///
 /// Memory: a whole unfragmented frame found in the input is unmasked straight into the
 /// returned `String`/`[UInt8]`; anything split is unmasked in place into one message buffer
 /// that never holds more than `maxMessageBytes`. Once a message, control frame or header
@@ -62,23 +68,43 @@ public struct WebSocketFrameDecoder: Sendable {
     }
 
     public let options: WebSocketDecoderOptions
+    /// True once a close frame was decoded; later bytes are ignored. (Declared here, it sits in
+    /// the padding after `options`.)
+    public private(set) var isClosed = false
     /// A header that arrived in pieces (at most 14 bytes).
     private var headerBytes: [UInt8] = []
     private var frame: Frame?
     /// `.text` or `.binary` while a data message is being received.
     private var messageOpcode: WebSocketOpcode?
+    // The next two sit in the padding after `messageOpcode`: they cost an idle connection nothing.
+    /// The message in progress had RSV1 on its first frame (permessage-deflate).
+    private var messageCompressed = false
+    /// Compressed bytes received for the message in progress (saturating).
+    private var compressedReceived: UInt32 = 0
     /// The unmasked payload of the data message so far, when it did not come in one piece.
     private var messageBuffer: [UInt8] = []
     /// The unmasked payload of the control frame so far (≤ 125 bytes).
     private var controlBuffer: [UInt8] = []
     private var validator = UTF8StreamValidator()
     private var failure: WebSocketProtocolError?
-
-    /// True once a close frame was decoded; later bytes are ignored.
-    public private(set) var isClosed = false
+    /// permessage-deflate: the inflater's zlib stream (allocated by the first compressed message;
+    /// its settings are `options.perMessageDeflate`).
+    private var inflateStream: ZStream?
 
     public init(options: WebSocketDecoderOptions = .init()) {
         self.options = options
+    }
+
+    /// True while the inflater holds zlib state (between messages only with context takeover).
+    public var holdsInflaterState: Bool { inflateStream != nil }
+
+    /// Runs `body` with the inflater for `options.perMessageDeflate`, keeping its stream after.
+    private mutating func withInflater(_ body: (inout PerMessageInflater, inout [UInt8]) throws(WebSocketProtocolError) -> Void) throws(WebSocketProtocolError) {
+        guard let settings = options.perMessageDeflate else { return }
+        var inflater = PerMessageInflater(settings, stream: inflateStream)
+        inflateStream = nil   // the inflater holds the only reference: no copy-on-write copy
+        defer { inflateStream = inflater.keptStream }
+        try body(&inflater, &messageBuffer)
     }
 
     /// Bytes held for partial frames and messages: at most `maxMessageBytes` + 125 (a
@@ -87,10 +113,11 @@ public struct WebSocketFrameDecoder: Sendable {
         headerBytes.count &+ messageBuffer.count &+ controlBuffer.count
     }
 
-    /// True when no header, frame or message is partly received and the decoder is neither
-    /// closed nor dead: a fresh decoder with the same options would carry on identically.
+    /// True when no header, frame or message is partly received, no inflater context is kept
+    /// (permessage-deflate with context takeover) and the decoder is neither closed nor dead: a
+    /// fresh decoder with the same options would carry on identically.
     var isBetweenMessages: Bool {
-        frame == nil && messageOpcode == nil && headerBytes.isEmpty && failure == nil && !isClosed
+        frame == nil && messageOpcode == nil && headerBytes.isEmpty && failure == nil && !isClosed && inflateStream == nil
     }
 
     /// Heap bytes held by the buffers (their capacity, not their count): 0 whenever no frame
@@ -118,6 +145,7 @@ public struct WebSocketFrameDecoder: Sendable {
             messageBuffer = []
             controlBuffer = []
             frame = nil
+            inflateStream = nil
             return WebSocketDecodeResult(events: events, error: error)
         }
         return WebSocketDecodeResult(events: events)
@@ -132,7 +160,7 @@ public struct WebSocketFrameDecoder: Sendable {
             if frame == nil {
                 guard offset < count, let header = try takeHeader(input, &offset) else { break }
                 let started = try start(header)
-                if started.fin, started.opcode != .continuation, !started.opcode.isControl,
+                if started.fin, started.opcode != .continuation, !started.opcode.isControl, !messageCompressed,
                    count &- offset >= started.length {
                     events.append(try wholeMessage(started, input, offset))
                     offset &+= started.length
@@ -229,9 +257,22 @@ public struct WebSocketFrameDecoder: Sendable {
         // Both checks already passed in check(firstByte:).
         let opcode = WebSocketOpcode(rawValue: header.opcodeBits) ?? .continuation
         if !opcode.isControl {
-            let limit = UInt64(options.maxMessageBytes)
-            if UInt64(messageBuffer.count) + header.payloadLength > limit {
-                throw Self.error(.messageTooBig, "message over \(options.maxMessageBytes) bytes")
+            if opcode != .continuation {
+                messageCompressed = header.reserved & 0x40 != 0   // allowed by check(firstByte:)
+                compressedReceived = 0
+            }
+            if messageCompressed {
+                // Inflated bytes are checked while inflating; this bounds the compressed
+                // ones (deflate's worst case: 5 bytes per 16 KiB stored block, so 1/64 is ample).
+                let limit = min(UInt64(options.maxMessageBytes) + UInt64(options.maxMessageBytes >> 6) + 64, UInt64(UInt32.max))
+                if UInt64(compressedReceived) + header.payloadLength > limit {
+                    throw Self.error(.messageTooBig, "compressed message over \(limit) bytes")
+                }
+            } else {
+                let limit = UInt64(options.maxMessageBytes)
+                if UInt64(messageBuffer.count) + header.payloadLength > limit {
+                    throw Self.error(.messageTooBig, "message over \(options.maxMessageBytes) bytes")
+                }
             }
             if opcode != .continuation {
                 messageOpcode = opcode
@@ -282,6 +323,10 @@ public struct WebSocketFrameDecoder: Sendable {
             Self.append(piece, to: &controlBuffer, mask: frame.mask, payloadOffset: frame.received)
             return
         }
+        if messageCompressed {
+            try inflate(piece, mask: frame.mask, payloadOffset: frame.received)
+            return
+        }
         // No reservation from the declared length: memory follows the bytes that actually
         // arrived, so a peer cannot pin maxMessageBytes per connection with one header.
         let start = Self.append(piece, to: &messageBuffer, mask: frame.mask, payloadOffset: frame.received)
@@ -291,6 +336,46 @@ public struct WebSocketFrameDecoder: Sendable {
             }
             if !valid { throw Self.error(.invalidPayload, "text message is not valid UTF-8") }
         }
+    }
+
+    /// Unmasks a piece of a compressed message through a stack buffer and inflates it onto the
+    /// message buffer, checking the inflated size and (for text) its UTF-8.
+    private mutating func inflate(_ piece: UnsafeRawBufferPointer, mask: WebSocketMask?, payloadOffset: Int) throws(WebSocketProtocolError) {
+        compressedReceived = UInt32(clamping: UInt64(compressedReceived) + UInt64(piece.count))
+        guard let base = piece.baseAddress else { return }
+        let limit = options.maxMessageBytes
+        let step = 16 * 1024
+        var done = 0
+        while done < piece.count {
+            let take = min(step, piece.count &- done)
+            let start = messageBuffer.count
+            if let mask {
+                let failure: WebSocketProtocolError? = withUnsafeTemporaryAllocation(byteCount: take, alignment: 8) { scratch in
+                    mask.apply(from: base + done, to: scratch.baseAddress!, count: take, payloadOffset: payloadOffset &+ done)
+                    do throws(WebSocketProtocolError) {
+                        try withInflater { (inflater, output) throws(WebSocketProtocolError) in
+                            try inflater.inflate(UnsafeRawBufferPointer(scratch), into: &output, limit: limit)
+                        }
+                    } catch { return error }
+                    return nil
+                }
+                if let failure { throw failure }
+            } else {
+                try withInflater { (inflater, output) throws(WebSocketProtocolError) in
+                    try inflater.inflate(UnsafeRawBufferPointer(start: base + done, count: take), into: &output, limit: limit)
+                }
+            }
+            try validateInflated(from: start)
+            done &+= take
+        }
+    }
+
+    private mutating func validateInflated(from start: Int) throws(WebSocketProtocolError) {
+        guard messageOpcode == .text, messageBuffer.count > start else { return }
+        let valid = messageBuffer.withUnsafeBytes { all in
+            validator.feed(UnsafeRawBufferPointer(rebasing: all[start...]))
+        }
+        if !valid { throw Self.error(.invalidPayload, "text message is not valid UTF-8") }
     }
 
     /// Appends `piece` to `buffer` and unmasks the new bytes in place; returns where they start.
@@ -333,6 +418,15 @@ public struct WebSocketFrameDecoder: Sendable {
 
     private mutating func finishMessage() throws(WebSocketProtocolError) -> WebSocketFrameEvent {
         defer { messageOpcode = nil }
+        if messageCompressed {
+            messageCompressed = false
+            let start = messageBuffer.count
+            let limit = options.maxMessageBytes
+            try withInflater { (inflater, output) throws(WebSocketProtocolError) in
+                try inflater.finishMessage(into: &output, limit: limit)
+            }
+            try validateInflated(from: start)
+        }
         var message: [UInt8] = []
         swap(&message, &messageBuffer)   // the decoder keeps no buffer between messages
         if messageOpcode == .binary { return .binary(message) }

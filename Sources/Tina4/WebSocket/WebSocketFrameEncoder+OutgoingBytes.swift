@@ -8,13 +8,15 @@
 /// let masked = WebSocketFrameEncoder.outgoing(.ping, payload: raw, mask: WebSocketMask(1, 2, 3, 4))
 /// ```
 extension WebSocketFrameEncoder {
-    /// A whole frame: header, then the payload (masked when `mask` is given, as a client sends).
-    static func outgoing(_ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer, mask: WebSocketMask? = nil) -> OutgoingBytes {
+    /// A whole frame: header, then the payload (masked when `mask` is given, as a client sends;
+    /// RSV1 set when `rsv1`, for a permessage-deflate compressed payload).
+    static func outgoing(_ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer, mask: WebSocketMask? = nil,
+                         rsv1: Bool = false) -> OutgoingBytes {
         let length = payload.count
         let headerSize = size(ofHeaderFor: length, masked: mask != nil)
         return OutgoingBytes(count: headerSize &+ length) { buffer in
             let base = buffer.baseAddress!   // count ≥ 2, so never nil
-            writeHeader(to: base, opcode: opcode, payloadLength: length, fin: true, rsv1: false, mask: mask)
+            writeHeader(to: base, opcode: opcode, payloadLength: length, fin: true, rsv1: rsv1, mask: mask)
             guard length > 0, let source = payload.baseAddress else { return }
             if let mask {
                 mask.apply(from: source, to: base + headerSize, count: length, payloadOffset: 0)

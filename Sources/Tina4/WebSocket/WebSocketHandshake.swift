@@ -80,6 +80,21 @@ public enum WebSocketHandshake {
         return .success(acceptValue(forKey: key))
     }
 
+    /// The 101 response, with `Sec-WebSocket-Extensions` naming the agreed permessage-deflate
+    /// parameters when there is an agreement (``PerMessageDeflateNegotiation``).
+    ///
+    /// ```swift
+    /// let agreed = PerMessageDeflateNegotiation.negotiate(offers: request.headers.values("Sec-WebSocket-Extensions"),
+    ///                                                     configuration: configuration.compression)
+    /// let bytes = WebSocketHandshake.switchingProtocolsResponse(accept: accept, perMessageDeflate: agreed)
+    /// ```
+    public static func switchingProtocolsResponse(accept: String, perMessageDeflate: PerMessageDeflate?,
+                                                  extraHeaders: [(String, String)] = []) -> [UInt8] {
+        var headers = extraHeaders
+        if let perMessageDeflate { headers.append(("Sec-WebSocket-Extensions", perMessageDeflate.responseHeaderValue)) }
+        return switchingProtocolsResponse(accept: accept, extraHeaders: headers)
+    }
+
     /// The 101 response that completes the handshake, as bytes. Extra header names and values
     /// are written as given and must not contain CR or LF.
     ///

@@ -4,6 +4,8 @@
 ///
 /// This is the one place a broadcast fans out: the frame is encoded once, straight into the
 /// ``OutgoingBytes`` every receiver's queue shares, and written at the end of the loop turn.
+/// With permessage-deflate it is also compressed once per distinct outbound setting
+/// (``BroadcastFrames``), and receivers with that setting share those bytes.
 /// Membership means open: a connection joins when its `.open` is delivered and leaves the
 /// moment it starts closing (before its `.close` event).
 @MainActor
@@ -56,7 +58,8 @@ public final class WebSocketHub {
     /// Sends `text` to every open connection on `path` except `excluded`; returns how many.
     @discardableResult
     public func broadcast(text: String, toPath path: String, excluding excluded: WebSocketConnection? = nil) -> Int {
-        let delivered = groups[path].map { deliver(WebSocketFrameEncoder.outgoingText(text), to: $0, excluding: excluded) } ?? 0
+        var frames = BroadcastFrames(text: text)
+        let delivered = groups[path].map { deliver(&frames, to: $0, excluding: excluded) } ?? 0
         relay?.relay(.text(text), toPath: path, excluding: excluded?.id)
         return delivered
     }
@@ -64,7 +67,8 @@ public final class WebSocketHub {
     /// Sends `bytes` as a binary message to every open connection on `path` except `excluded`.
     @discardableResult
     public func broadcast(binary bytes: [UInt8], toPath path: String, excluding excluded: WebSocketConnection? = nil) -> Int {
-        let delivered = groups[path].map { deliver(WebSocketFrameEncoder.outgoingBinary(bytes), to: $0, excluding: excluded) } ?? 0
+        var frames = BroadcastFrames(binary: bytes)
+        let delivered = groups[path].map { deliver(&frames, to: $0, excluding: excluded) } ?? 0
         relay?.relay(.binary(bytes), toPath: path, excluding: excluded?.id)
         return delivered
     }
@@ -72,38 +76,39 @@ public final class WebSocketHub {
     /// Delivers a broadcast from another instance to this process's connections only.
     @discardableResult
     func deliverRelayed(_ envelope: BackplaneEnvelope) -> Int {
-        let frame: OutgoingBytes
+        var frames: BroadcastFrames
         switch envelope.payload {
-        case .text(let text): frame = WebSocketFrameEncoder.outgoingText(text)
-        case .binary(let bytes): frame = WebSocketFrameEncoder.outgoingBinary(bytes)
+        case .text(let text): frames = BroadcastFrames(text: text)
+        case .binary(let bytes): frames = BroadcastFrames(binary: bytes)
         }
         switch envelope.target {
         case .path(let path):
-            return groups[path].map { deliver(frame, to: $0, excludingID: envelope.exclude) } ?? 0
+            return groups[path].map { deliver(&frames, to: $0, excludingID: envelope.exclude) } ?? 0
         case .all:
-            return groups.values.reduce(0) { $0 + deliver(frame, to: $1, excludingID: envelope.exclude) }
+            return groups.values.reduce(0) { $0 + deliver(&frames, to: $1, excludingID: envelope.exclude) }
         }
     }
 
     /// ``deliver(_:to:excluding:)`` for a relayed envelope, whose sender is known by id only.
-    private func deliver(_ frame: OutgoingBytes, to group: [WebSocketConnection], excludingID excluded: String?) -> Int {
+    private func deliver(_ frames: inout BroadcastFrames, to group: [WebSocketConnection], excludingID excluded: String?) -> Int {
         var delivered = 0
         for connection in group where connection.id != excluded {
             guard let transport = connection.transport else { continue }
-            transport.send(frame)
+            transport.send(frames.bytes(for: connection.outboundCompression))
             delivered &+= 1
         }
         return delivered
     }
 
-    /// Queues the one encoded frame on every member. Membership means open (a connection
-    /// leaves its group the moment it stops being open), so the only check per receiver is
-    /// that its socket is still there.
-    private func deliver(_ frame: OutgoingBytes, to group: [WebSocketConnection], excluding excluded: WebSocketConnection?) -> Int {
+    /// Queues the broadcast's shared bytes on every member: `frames` encodes the plain frame
+    /// once and each compressed variant once (receivers with equal permessage-deflate settings
+    /// share one). Membership means open (a connection leaves its group the moment it stops
+    /// being open), so the only check per receiver is that its socket is still there.
+    private func deliver(_ frames: inout BroadcastFrames, to group: [WebSocketConnection], excluding excluded: WebSocketConnection?) -> Int {
         var delivered = 0
         for connection in group where connection !== excluded {
             guard let transport = connection.transport else { continue }
-            transport.send(frame)
+            transport.send(frames.bytes(for: connection.outboundCompression))
             delivered &+= 1
         }
         return delivered

@@ -68,8 +68,9 @@ struct WebSocketFrameDecoderTests {
     }
 
     @Test func rsv1IsAcceptedOnlyOnFirstDataFramesWhenAllowed() {
-        let allow = WebSocketDecoderOptions(allowRSV1: true)
-        #expect(decodeAll(rawFrame(2, [1, 2], rsv: 4), options: allow).value == [.binary([1, 2])])
+        let allow = WebSocketDecoderOptions(perMessageDeflate: .init())   // permessage-deflate negotiated
+        let hello: [UInt8] = [0xF2, 0x48, 0xCD, 0xC9, 0xC9, 0x07, 0x00]   // "Hello", RFC 7692 §7.2.3.1
+        #expect(decodeAll(rawFrame(2, hello, rsv: 4), options: allow).value == [.binary(utf8("Hello"))])
         #expect(errorCode(rawFrame(9, [], rsv: 4), options: allow) == 1002)
         #expect(errorCode(rawFrame(2, [1], fin: false) + rawFrame(0, [2], rsv: 4), options: allow) == 1002)
         #expect(errorCode(rawFrame(2, [1, 2], rsv: 2), options: allow) == 1002)
