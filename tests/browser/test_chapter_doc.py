@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from browser_support import REPO
 
 DOC = REPO / "docs" / "chapter-12.md"
 COMMAND_TIMEOUT = 15.0   # seconds for one command's output

@@ -3,7 +3,7 @@
 import json
 import os
 
-from conftest import REPO, TinaServer, free_port
+from browser_support import REPO, TinaServer, free_port
 
 # The server asks Chromium for a 1 KiB window (PerMessageDeflateConfiguration.clientMaxWindowBits).
 CHROMIUM_AGREEMENT = "permessage-deflate; server_no_context_takeover; client_max_window_bits=10"

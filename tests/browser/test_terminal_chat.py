@@ -6,7 +6,7 @@ import select
 import subprocess
 import time
 
-from conftest import REPO
+from browser_support import REPO
 
 TIMEOUT = 10.0
 
