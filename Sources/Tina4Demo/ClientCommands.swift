@@ -32,18 +32,27 @@ enum ClientCommands {
         let url = positional[0]
         do {
             let client = try WebSocketClient(url: url)
-            do {
-                for message in positional.dropFirst() { try client.send(text: message) }
-            } catch .closed {
-                // The server closed before we spoke (e.g. /ws/secure without a token): what it
-                // said first, then its close, are still printed below.
-            }
+            try sendAll(positional.dropFirst(), on: client)
             let status = printMessages(from: client, quietSeconds: wait)
             if status == 0 { _ = try? client.close(timeout: 2) }
             return status
         } catch {
             printError(describe(error, url: url))
             return 1
+        }
+    }
+
+    /// Sends each message in order. When the server has already closed (a refusal right after
+    /// the handshake) it stops quietly: what the server said before closing, then why, is
+    /// printed next, as `listen` prints it.
+    private static func sendAll(_ messages: ArraySlice<String>, on client: WebSocketClient) throws(WebSocketClientError) {
+        for message in messages {
+            do throws(WebSocketClientError) {
+                try client.send(text: message)
+            } catch {
+                if case .closed = error { return }
+                throw error
+            }
         }
     }
 
