@@ -16,6 +16,18 @@ enum Socket {
     /// Returns the fd and the port actually bound (useful with port 0). `reusePort` sets
     /// SO_REUSEPORT, so several processes (`tina4 serve --workers N`) share the port.
     static func listen(host: String, port: Int, backlog: Int32 = 1024, reusePort: Bool = false) throws(SocketError) -> (fd: Int32, port: Int) {
+        let fd = try bound(host: host, port: port, nonBlocking: true, reusePort: reusePort)
+        guard Glibc.listen(fd, backlog) == 0 else {
+            let code = errno
+            close(fd)
+            throw SocketError(call: "listen", code: code)
+        }
+        return (fd, boundPort(fd) ?? port)
+    }
+
+    /// A TCP socket bound to `host:port` (SO_REUSEADDR, and SO_REUSEPORT when asked), not yet
+    /// listening: ``listen(host:port:backlog:reusePort:)`` and ``PortReservation`` start from it.
+    static func bound(host: String, port: Int, nonBlocking: Bool, reusePort: Bool) throws(SocketError) -> Int32 {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -26,7 +38,8 @@ enum Socket {
             throw SocketError(call: "getaddrinfo(\(host))", code: status == EAI_SYSTEM ? errno : EINVAL)
         }
         defer { freeaddrinfo(list) }
-        let fd = socket(first.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let flags = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | (nonBlocking ? Int32(SOCK_NONBLOCK.rawValue) : 0)
+        let fd = socket(first.pointee.ai_family, flags, 0)
         guard fd >= 0 else { throw SocketError(call: "socket", code: errno) }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -36,12 +49,7 @@ enum Socket {
             close(fd)
             throw SocketError(call: "bind(\(host):\(port))", code: code)
         }
-        guard Glibc.listen(fd, backlog) == 0 else {
-            let code = errno
-            close(fd)
-            throw SocketError(call: "listen", code: code)
-        }
-        return (fd, boundPort(fd) ?? port)
+        return fd
     }
 
     static func boundPort(_ fd: Int32) -> Int? {
