@@ -155,7 +155,7 @@ public final class WebSocketConnection {
     public func close(code: UInt16 = 1000, reason: String = "") {
         var closeCode = WebSocketCloseCode(rawValue: code)
         if !closeCode.isValidOnWire {
-            Log.shared.warn("[ws] \(path) conn=\(id): close code \(code) may not be sent (RFC 6455 §7.4), sending 1000")
+            log.warn("[ws] \(path) conn=\(id): close code \(code) may not be sent (RFC 6455 §7.4), sending 1000")
             closeCode = .normal
         }
         close(code: closeCode, reason: reason)
