@@ -44,10 +44,17 @@ public enum CompressedFrameEncoder {
     /// The frame for `payload`, encoded straight into the bytes an output queue sends.
     static func outgoing(_ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer,
                          outbound: PerMessageDeflate.Outbound?) -> OutgoingBytes {
-        if let outbound, let compressed = compress(payload, outbound) {
-            return compressed.withUnsafeBytes { WebSocketFrameEncoder.outgoing(opcode, payload: $0, rsv1: true) }
-        }
+        if let outbound, let frame = compressedFrame(opcode, payload: payload, outbound: outbound) { return frame }
         return WebSocketFrameEncoder.outgoing(opcode, payload: payload)
+    }
+
+    /// The compressed frame (RSV1 set) for `payload`, or nil when the message goes uncompressed
+    /// (``compress(_:_:)`` says when).
+    static func compressedFrame(_ opcode: WebSocketOpcode, payload: UnsafeRawBufferPointer,
+                                outbound: PerMessageDeflate.Outbound) -> OutgoingBytes? {
+        compress(payload, outbound).map { compressed in
+            compressed.withUnsafeBytes { WebSocketFrameEncoder.outgoing(opcode, payload: $0, rsv1: true) }
+        }
     }
 
     /// The text frame for `text`, as queued bytes.
@@ -111,9 +118,7 @@ struct BroadcastFrames {
             return found.1
         }
         let frame = withPayload { opcode, raw in
-            CompressedFrameEncoder.compress(raw, outbound).map { compressedPayload in
-                compressedPayload.withUnsafeBytes { WebSocketFrameEncoder.outgoing(opcode, payload: $0, rsv1: true) }
-            }
+            CompressedFrameEncoder.compressedFrame(opcode, payload: raw, outbound: outbound)
         } ?? plainBytes()
         compressed.append((outbound, frame))
         last = (outbound, frame)
