@@ -59,7 +59,7 @@ public final class WebSocketHub {
     @discardableResult
     public func broadcast(text: String, toPath path: String, excluding excluded: WebSocketConnection? = nil) -> Int {
         var frames = BroadcastFrames(text: text)
-        let delivered = groups[path].map { deliver(&frames, to: $0, excluding: excluded) } ?? 0
+        let delivered = groups[path].map { deliver(&frames, to: $0) { $0 === excluded } } ?? 0
         relay?.relay(.text(text), toPath: path, excluding: excluded?.id)
         return delivered
     }
@@ -68,7 +68,7 @@ public final class WebSocketHub {
     @discardableResult
     public func broadcast(binary bytes: [UInt8], toPath path: String, excluding excluded: WebSocketConnection? = nil) -> Int {
         var frames = BroadcastFrames(binary: bytes)
-        let delivered = groups[path].map { deliver(&frames, to: $0, excluding: excluded) } ?? 0
+        let delivered = groups[path].map { deliver(&frames, to: $0) { $0 === excluded } } ?? 0
         relay?.relay(.binary(bytes), toPath: path, excluding: excluded?.id)
         return delivered
     }
@@ -83,30 +83,22 @@ public final class WebSocketHub {
         }
         switch envelope.target {
         case .path(let path):
-            return groups[path].map { deliver(&frames, to: $0, excludingID: envelope.exclude) } ?? 0
+            return groups[path].map { deliver(&frames, to: $0) { $0.id == envelope.exclude } } ?? 0
         case .all:
-            return groups.values.reduce(0) { $0 + deliver(&frames, to: $1, excludingID: envelope.exclude) }
+            return groups.values.reduce(0) { $0 + deliver(&frames, to: $1) { $0.id == envelope.exclude } }
         }
-    }
-
-    /// ``deliver(_:to:excluding:)`` for a relayed envelope, whose sender is known by id only.
-    private func deliver(_ frames: inout BroadcastFrames, to group: [WebSocketConnection], excludingID excluded: String?) -> Int {
-        var delivered = 0
-        for connection in group where connection.id != excluded {
-            guard let transport = connection.transport else { continue }
-            transport.send(frames.bytes(for: connection.outboundCompression))
-            delivered &+= 1
-        }
-        return delivered
     }
 
     /// Queues the broadcast's shared bytes on every member: `frames` encodes the plain frame
     /// once and each compressed variant once (receivers with equal permessage-deflate settings
     /// share one). Membership means open (a connection leaves its group the moment it stops
     /// being open), so the only check per receiver is that its socket is still there.
-    private func deliver(_ frames: inout BroadcastFrames, to group: [WebSocketConnection], excluding excluded: WebSocketConnection?) -> Int {
+    /// `skipped` names the one receiver left out: the sender by identity for a local broadcast,
+    /// by id for a relayed envelope (the sender is on another instance, or is here by id only).
+    private func deliver(_ frames: inout BroadcastFrames, to group: [WebSocketConnection],
+                         skipping skipped: (WebSocketConnection) -> Bool) -> Int {
         var delivered = 0
-        for connection in group where connection !== excluded {
+        for connection in group where !skipped(connection) {
             guard let transport = connection.transport else { continue }
             transport.send(frames.bytes(for: connection.outboundCompression))
             delivered &+= 1
