@@ -124,11 +124,4 @@ extension Response {
     func serializedHead(persistence: Persistence, date: String) -> [UInt8] {
         HTTPResponseBytes(self, omitBody: true, persistence: persistence, date: date).head.bytes
     }
-
-    /// The head and (when it is sent) the body in one array.
-    func serialized(omitBody: Bool, persistence: Persistence, date: String) -> [UInt8] {
-        var out = serializedHead(persistence: persistence, date: date)
-        if sendsBody(omitBody: omitBody) { out.append(contentsOf: body) }
-        return out
-    }
 }

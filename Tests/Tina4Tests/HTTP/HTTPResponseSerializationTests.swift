@@ -1,6 +1,14 @@
 import Testing
 @testable import Tina4
 
+extension Response {
+    /// What the server writes for this response, head and (when it is sent) body, in one array.
+    fileprivate func serialized(omitBody: Bool, persistence: Persistence, date: String) -> [UInt8] {
+        let bytes = HTTPResponseBytes(self, omitBody: omitBody, persistence: persistence, date: date)
+        return bytes.head.bytes + (bytes.body?.bytes ?? [])
+    }
+}
+
 /// The bytes of a response head, and the parser's memory of the head of a failed request.
 @Suite struct HTTPResponseSerializationTests {
     static func head(_ response: Response, _ persistence: Response.Persistence) -> String {
