@@ -41,7 +41,6 @@ struct HTTPResponseHead {
 
     /// Every value of the header `name`, matched without regard to ASCII case.
     func values(_ name: String) -> [String] {
-        let wanted = name.lowercased()
-        return headers.filter { $0.0.lowercased() == wanted }.map(\.1)
+        headers.filter { HTTPBytes.equalsIgnoringCase($0.0, name) }.map(\.1)
     }
 }

@@ -87,9 +87,9 @@ enum ExtensionHeaderParser {
                         value = plain
                     }
                 }
-                parameters.append(.init(name: parameterName.lowercased(), value: value))
+                parameters.append(.init(name: HTTPBytes.asciiLowercased(parameterName), value: value))
             }
-            return ExtensionOffer(name: name.lowercased(), parameters: parameters)
+            return ExtensionOffer(name: HTTPBytes.asciiLowercased(name), parameters: parameters)
         }
 
         mutating func token() -> String? {
