@@ -13,10 +13,15 @@ protocol ChannelSession: AnyObject {
     func channelClosed()
     /// A write emptied the output queue (after bytes had been waiting): backpressure can lift.
     func outputDrained()
+    /// More than the output cap was queued (the peer is not reading): true when the session
+    /// closed the channel itself (a WebSocket's slow-consumer close); false lets the channel
+    /// log it and close.
+    func outputOverflowed() -> Bool
 }
 
 extension ChannelSession {
     func outputDrained() {}
+    func outputOverflowed() -> Bool { false }
 }
 
 /// One accepted TCP connection: its fd, its output queue, and the session speaking on it.
@@ -31,7 +36,9 @@ extension ChannelSession {
 /// - The *backlog* cap: a send onto a queue that already holds more than
 ///   ``ChannelGroup/maxOutputBytes`` unwritten bytes means the client is not reading, and it is
 ///   disconnected (so a queue peaks at the cap plus one item). One big item on a moving queue is
-///   fine: a 20 MB file is a response the server chose to produce, not a backlog.
+///   fine: a 20 MB file is a response the server chose to produce, not a backlog. A channel
+///   that ``carriesWebSocket`` has its own cap, ``ChannelGroup/maxWebSocketOutputBytes``, and
+///   its session closes it (a 1008 close frame tried once, ``abort(sending:)``).
 /// - Backpressure, for sessions that produce output in answer to input (HTTP): the session
 ///   checks ``pendingOutputBytes``, pauses reading, and resumes when told the output drained
 ///   (``ChannelSession/outputDrained()``).
@@ -92,6 +99,9 @@ final class Channel: EventLoopHandler {
     private(set) var lifecycle = Lifecycle.open
     private(set) var input = Input.reading
     private(set) var output = Output.idle
+    /// The channel carries a WebSocket: its backlog cap is ``ChannelGroup/maxWebSocketOutputBytes``
+    /// (1 byte, in the padding before `peakQueued`).
+    var carriesWebSocket = false
 
     /// The most bytes ever queued at once (saturating at 4 GiB); 32 bits, so that it packs with
     /// the three states above into one 16-byte slot.
@@ -196,7 +206,7 @@ final class Channel: EventLoopHandler {
     /// is marked and closed at flush time (not in the middle of someone's broadcast).
     func send(_ bytes: OutgoingBytes) {
         guard case .open = lifecycle else { return }
-        if queue.byteCount > group.maxOutputBytes {
+        if queue.byteCount > (carriesWebSocket ? group.maxWebSocketOutputBytes : group.maxOutputBytes) {
             lifecycle = .overflowed
             if output == .waitingForWritable { loop.scheduleFlush(self) } else { requestFlush() }
             return
@@ -220,6 +230,10 @@ final class Channel: EventLoopHandler {
         case .closed:
             return
         case .overflowed:
+            if session?.outputOverflowed() == true {   // it logged, and tried its close frame
+                closeNow()
+                return
+            }
             group.log.warn("\(logName): client is not reading; \(queue.byteCount) bytes queued past the \(group.maxOutputBytes)-byte output cap, disconnecting")
             closeNow()
             return
@@ -275,7 +289,18 @@ final class Channel: EventLoopHandler {
         }
     }
 
+    /// Drops what is queued but the rest of a frame partly written, tries once to write `bytes`
+    /// after it, and closes: best effort, for a peer that stopped reading.
+    func abort(sending bytes: OutgoingBytes) {
+        guard !isClosed else { return }
+        queue.dropUnstarted()
+        queue.append(bytes)
+        _ = queue.write(to: fd, vectors: group.writeVectors)
+        closeNow()
+    }
+
     /// Closes the socket at once, dropping anything queued, and leaves the group and the loop.
+    /// The session hears of it before the fd is closed (its close log line names the peer).
     func closeNow() {
         let previous = lifecycle
         switch previous {
@@ -285,12 +310,12 @@ final class Channel: EventLoopHandler {
         }
         lifecycle = .closed
         loop.unregister(fd)
-        Socket.close(fd)
         queue.removeAll()
         group.remove(self)
         let session = self.session
         self.session = nil
         session?.channelClosed()
+        Socket.close(fd)
     }
 
     /// `fd=12` style name for log lines that have no connection id.

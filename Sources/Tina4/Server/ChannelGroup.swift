@@ -24,6 +24,10 @@ final class ChannelGroup {
     let maxOutputBytes: Int
     /// ``ServerConfiguration/lingerMilliseconds``: how long a closing channel drains input.
     let lingerMilliseconds: UInt64
+    /// ``ServerConfiguration/maxWebSocketOutputBytes``: the backlog cap of a channel that carries a WebSocket.
+    let maxWebSocketOutputBytes: Int
+    /// ``ServerConfiguration/webSocketRateLimit``: messages per connection (nil: no limit).
+    let webSocketRateLimit: WebSocketRateLimit?
 
     /// The loop's scratch buffers, copied out once so the read and write paths reach them
     /// without going through the loop existential (which costs a retain and release per use).
@@ -36,11 +40,14 @@ final class ChannelGroup {
     /// The largest output backlog any closed channel reached.
     private var peakOfClosedChannels = 0
 
-    init(loop: any ChannelLoop, log: Log, maxOutputBytes: Int, lingerMilliseconds: UInt64) {
+    init(loop: any ChannelLoop, log: Log, maxOutputBytes: Int, lingerMilliseconds: UInt64,
+         maxWebSocketOutputBytes: Int? = nil, webSocketRateLimit: WebSocketRateLimit? = nil) {
         self.loop = loop
         self.log = log
         self.maxOutputBytes = maxOutputBytes
         self.lingerMilliseconds = lingerMilliseconds
+        self.maxWebSocketOutputBytes = maxWebSocketOutputBytes ?? maxOutputBytes
+        self.webSocketRateLimit = webSocketRateLimit
         readBuffer = loop.readBuffer
         writeVectors = loop.writeVectors
     }

@@ -110,12 +110,14 @@ final class HTTPSession: ChannelSession {
             let leftover = connection.upgrade()
             cancelTimer()
             channel.send(upgrade.response)
+            channel.carriesWebSocket = true
             let configuration = server.configuration
             let session = WebSocketSession(
                 id: ConnectionID.make(), path: upgrade.path, params: upgrade.params, headers: upgrade.headers,
                 hub: server.hub, transport: channel, route: upgrade.route, handler: upgrade.handler, log: server.log,
                 maxMessageBytes: configuration.maxMessageBytes,
-                closeTimeoutMilliseconds: configuration.closeTimeoutMilliseconds, perMessageDeflate: upgrade.perMessageDeflate)
+                closeTimeoutMilliseconds: configuration.closeTimeoutMilliseconds, perMessageDeflate: upgrade.perMessageDeflate,
+                rateLimited: configuration.webSocketRateLimit != nil)
             channel.session = session
             session.start(leftover: leftover)
             channel.resumeReading()   // reading may have been paused for an earlier response

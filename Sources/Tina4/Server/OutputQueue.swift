@@ -114,6 +114,21 @@ struct OutputQueue {
         return .drained
     }
 
+    /// Drops every chunk not started yet, keeping the rest of one partly written, so bytes
+    /// appended next still start on a frame boundary (a slow consumer's last close frame).
+    mutating func dropUnstarted() {
+        if let only = single {
+            if headOffset == 0 { removeAll() } else { byteCount = only.count - headOffset }
+            return
+        }
+        guard head < chunks.count, headOffset > 0 else { return removeAll() }
+        let started = chunks[head]
+        chunks = []
+        head = 0
+        single = started
+        byteCount = started.count - headOffset
+    }
+
     /// Drops everything queued (the connection is going away).
     mutating func removeAll() {
         single = nil

@@ -42,6 +42,8 @@ public final class Server {
     public var reusePort = false
 
     private var listener: Listener?
+    /// Pings every WebSocket each ``ServerConfiguration/pingIntervalMilliseconds`` (one timer).
+    let heartbeat: WebSocketHeartbeat
 
     /// Open TCP connections (HTTP and WebSocket).
     public var openConnectionCount: Int { channels.count }
@@ -61,7 +63,9 @@ public final class Server {
         self.log = log
         self.loop = loop
         channels = ChannelGroup(
-            loop: loop, log: log, maxOutputBytes: configuration.maxOutputBytes, lingerMilliseconds: configuration.lingerMilliseconds)
+            loop: loop, log: log, maxOutputBytes: configuration.maxOutputBytes, lingerMilliseconds: configuration.lingerMilliseconds,
+            maxWebSocketOutputBytes: configuration.maxWebSocketOutputBytes, webSocketRateLimit: configuration.webSocketRateLimit)
+        heartbeat = WebSocketHeartbeat(channels: channels, intervalMilliseconds: configuration.pingIntervalMilliseconds)
         dispatcher = HTTPDispatcher(routes: routes, staticFiles: StaticFiles(root: configuration.publicDirectory), log: log,
                                     compression: configuration.compression)
         httpLimits = HTTPConnection.Limits(configuration)
@@ -75,6 +79,7 @@ public final class Server {
         let listener = Listener(fd: fd, server: self)
         self.listener = listener
         loop.register(fd, events: UInt32(CSHIM_EPOLLIN), handler: listener)
+        heartbeat.start()
     }
 
     /// Runs the event loop on the calling (main) thread until ``stop()``. `@MainActor` tasks run
@@ -98,6 +103,7 @@ public final class Server {
             Socket.close(listener.fd)
             self.listener = nil
         }
+        heartbeat.stop()
         channels.closeAll { channel in
             if let session = channel.session as? WebSocketSession {
                 session.close(code: .goingAway, reason: "server shutting down")

@@ -22,6 +22,18 @@ public struct ServerConfiguration: Sendable {
     /// a WebSocket that stopped reading), not one item: a response or message bigger than this is
     /// still delivered to a client that reads it.
     public var maxOutputBytes = 16 << 20
+    /// The same backlog cap for a WebSocket (`TINA4_WS_MAX_BUFFER`): a client over it is not
+    /// reading; a 1008 close frame is tried once (it may not fit) and the socket dropped, while
+    /// everyone else carries on. Set it above twice `maxMessageBytes` to echo messages that big.
+    public var maxWebSocketOutputBytes = 16 << 20
+    /// The WebSocket heartbeat (`TINA4_WS_PING_INTERVAL`, in seconds there): every interval
+    /// each WebSocket is pinged, and one that sent nothing at all since the previous ping is
+    /// closed with 1001, one that left a message half-sent with no data since then with 1008.
+    /// 0 turns both off. One timer per server, not per connection.
+    public var pingIntervalMilliseconds: UInt64 = 30_000
+    /// Messages per WebSocket (`TINA4_WS_RATE_LIMIT=COUNT/SECONDS`): a client over it is closed
+    /// with 1008 "rate limit exceeded". Nil (the default): no limit, and no cost.
+    public var webSocketRateLimit: WebSocketRateLimit?
     /// HTTP backpressure: while more than this waits to be written on a connection, the server
     /// reads and answers no further (pipelined) requests on it, and resumes once the output has
     /// drained. So pipelining many large GETs queues about one response at a time.
@@ -58,7 +70,8 @@ public struct ServerConfiguration: Sendable {
     }
 
     /// Defaults overridden by `TINA4_HOST`/`HOST`, `TINA4_PORT`/`PORT`, `TINA4_WS_MAX_MESSAGE`,
-    /// `TINA4_MAX_BODY` (bytes), `TINA4_WS_COMPRESSION` (on/off).
+    /// `TINA4_MAX_BODY`, `TINA4_WS_MAX_BUFFER` (bytes), `TINA4_WS_COMPRESSION` (on/off),
+    /// `TINA4_WS_PING_INTERVAL` (seconds, 0: off), `TINA4_WS_RATE_LIMIT` (COUNT/SECONDS or off).
     public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> ServerConfiguration {
         var configuration = ServerConfiguration()
         if let host = [environment["TINA4_HOST"], environment["HOST"]].lazy.compactMap({ $0 }).first(where: { !$0.isEmpty }) {
@@ -74,6 +87,19 @@ public struct ServerConfiguration: Sendable {
         }
         if let size = try integer("TINA4_MAX_BODY", environment, range: 0...(1 << 30)) {
             configuration.maxBodyBytes = size
+        }
+        if let size = try integer("TINA4_WS_MAX_BUFFER", environment, range: 1024...(1 << 34)) {
+            configuration.maxWebSocketOutputBytes = size
+        }
+        if let seconds = try integer("TINA4_WS_PING_INTERVAL", environment, range: 0...86_400) {
+            configuration.pingIntervalMilliseconds = UInt64(seconds) * 1_000
+        }
+        if let text = environment["TINA4_WS_RATE_LIMIT"], !text.isEmpty, text != "off" {
+            guard let limit = WebSocketRateLimit(parsing: text) else {
+                throw Invalid(name: "TINA4_WS_RATE_LIMIT", value: text,
+                              expected: "COUNT/SECONDS (e.g. 100/60: 1 to 86400 seconds, at most 1000 messages a second) or off")
+            }
+            configuration.webSocketRateLimit = limit
         }
         configuration.compression = try PerMessageDeflateConfiguration.fromEnvironment(environment)
         return configuration

@@ -11,6 +11,16 @@ protocol WebSocketTransport: AnyObject {
     func closeWhenFlushed()
     /// Closes at once, dropping what is queued.
     func closeNow()
+    /// Closes at once, dropping what is queued (but the rest of a frame partly written), after
+    /// one attempt to write `bytes` (a slow consumer's close frame).
+    func abort(sending bytes: OutgoingBytes)
+}
+
+extension WebSocketTransport {
+    func abort(sending bytes: OutgoingBytes) {
+        send(bytes)
+        closeNow()
+    }
 }
 
 extension Channel: WebSocketTransport {}
@@ -34,7 +44,7 @@ extension WebSocketConnection: ChannelSession {
 
     /// Joins the hub, fires `.open`, then reads any frames that arrived with the handshake.
     func start(leftover: [UInt8]) {
-        log.debug("\(logPrefix): open on \(path)")
+        log.info("\(logPrefix): open \(path) from \(peerAddress)")
         perform(machine.start())
         if !leftover.isEmpty {
             leftover.withUnsafeBytes { received($0) }
@@ -44,7 +54,23 @@ extension WebSocketConnection: ChannelSession {
     // MARK: ChannelSession
 
     func received(_ bytes: UnsafeRawBufferPointer) {
-        perform(machine.received(bytes))
+        if machine.isRateLimited, let channel = transport as? Channel, let limit = channel.group.webSocketRateLimit {
+            perform(machine.received(bytes, rateLimit: limit, now: channel.loop.now()))
+        } else {
+            perform(machine.received(bytes))
+        }
+    }
+
+    /// Over the output cap (``ChannelGroup/maxWebSocketOutputBytes``): dropped as a slow consumer.
+    func outputOverflowed() -> Bool {
+        perform(machine.outputOverflowed())
+        return true
+    }
+
+    /// The server's heartbeat tick (``WebSocketHeartbeat``): `ping` is the one frame every
+    /// connection is sent.
+    func heartbeat(ping: OutgoingBytes, now: UInt64) {
+        perform(machine.heartbeatTick(ping: ping, now: now))
     }
 
     func inputEnded() {
@@ -88,6 +114,7 @@ extension WebSocketConnection: ChannelSession {
                 case .cancel(let kind): cancelTimer(kind)
                 case .closeWhenFlushed: transport?.closeWhenFlushed()
                 case .closeNow: transport?.closeNow()
+                case .abort(let bytes): transport?.abort(sending: bytes)
                 case .notice(let notice): report(notice)
                 }
             }
@@ -120,8 +147,19 @@ extension WebSocketConnection: ChannelSession {
         self.timer = nil
     }
 
+    /// `127.0.0.1:50312` style (`-` when unknown). Asked at open and at close only; the
+    /// channel tells its session it closed before it closes the fd, so the socket is still there.
+    private var peerAddress: String {
+        guard let channel = transport as? Channel else { return "-" }
+        return Socket.peerAddress(channel.fd) ?? "-"
+    }
+
     private func report(_ notice: WebSocketConnectionMachine.Notice) {
         switch notice {
+        case .dropped(let reason):
+            dropped(reason)
+        case .closed(let code):
+            log.info("\(logPrefix): closed \(path) from \(peerAddress) with \(code)")
         case .protocolViolation(let error):
             log.warn("\(logPrefix): closing with \(error.code.rawValue): \(error.reason)")
         case .endOfStreamWithoutClose:
@@ -132,6 +170,22 @@ extension WebSocketConnection: ChannelSession {
             log.info("\(logPrefix): no close frame from the client within \(milliseconds) ms, dropping the connection")
         case .flushTimedOut(let milliseconds):
             log.info("\(logPrefix): closing output not taken within \(milliseconds) ms, dropping the connection")
+        }
+    }
+
+    /// Every connection the server drops for a limit passes here, once, with its reason.
+    private func dropped(_ reason: WebSocketConnectionMachine.DropReason) {
+        let code = reason.code.rawValue
+        switch reason {
+        case .heartbeatTimeout:
+            log.info("\(logPrefix): nothing received for a heartbeat interval after a ping, closing with \(code)")
+        case .messageStalled:
+            log.info("\(logPrefix): message in progress got no data for a heartbeat interval, closing with \(code)")
+        case .slowConsumer:
+            let queued = (transport as? Channel)?.pendingOutputBytes ?? 0
+            log.warn("\(logPrefix): client is not reading; \(queued) bytes queued past the output cap (TINA4_WS_MAX_BUFFER), closing with \(code)")
+        case .rateLimited:
+            log.warn("\(logPrefix): \(path) over the rate limit (TINA4_WS_RATE_LIMIT), closing with \(code)")
         }
     }
 }

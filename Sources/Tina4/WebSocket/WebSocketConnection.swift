@@ -58,10 +58,12 @@ public final class WebSocketConnection {
     var timer: (kind: WebSocketConnectionMachine.TimerKind, token: TimerQueue.Token)?
 
     /// A connection on `transport`; ``start(leftover:)`` (Server/WebSocketSession.swift) opens it.
-    /// `perMessageDeflate` is what the handshake agreed (nil: no compression either way).
+    /// `perMessageDeflate` is what the handshake agreed (nil: no compression either way);
+    /// `rateLimited`: its messages count against the server's ``ServerConfiguration/webSocketRateLimit``.
     init(id: String, path: String, params: [String: String], headers: HTTPHeaders, hub: WebSocketHub,
          transport: any WebSocketTransport, route: String, handler: @escaping WebSocketHandler,
-         log: Log, maxMessageBytes: Int, closeTimeoutMilliseconds: UInt64, perMessageDeflate: PerMessageDeflate? = nil) {
+         log: Log, maxMessageBytes: Int, closeTimeoutMilliseconds: UInt64, perMessageDeflate: PerMessageDeflate? = nil,
+         rateLimited: Bool = false) {
         outboundCompression = perMessageDeflate?.outbound
         self.id = id
         self.path = path
@@ -74,7 +76,7 @@ public final class WebSocketConnection {
         self.log = log
         machine = WebSocketConnectionMachine(role: .server, maxMessageBytes: maxMessageBytes,
                                              closeTimeoutMilliseconds: closeTimeoutMilliseconds,
-                                             perMessageDeflate: perMessageDeflate?.inbound)
+                                             perMessageDeflate: perMessageDeflate?.inbound, rateLimited: rateLimited)
     }
 
     /// Path parameters, then query parameters (`?token=…`); a path parameter wins a clash.

@@ -40,8 +40,22 @@
 /// RSV1 and inflates; a decoder holding an inflater's context between messages is kept like a
 /// partial one. Outgoing compression is the connection's (`WebSocketConnection.send`,
 /// ``BroadcastFrames``): control frames and this machine's own frames are never compressed.
-/// Room for what comes next: a heartbeat is another ``TimerKind``; a negotiated subprotocol is
-/// data the driver keeps.
+/// Liveness and limits (the server's; a client never calls these): ``heartbeatTick(ping:now:)``
+/// is the heartbeat's input, one server-wide tick per interval (no timer per connection): a
+/// connection that sent nothing since the previous tick is dropped with 1001, a message left
+/// half-received with no data since the previous tick with 1008, and otherwise it is pinged.
+/// ``received(_:rateLimit:now:)`` counts messages against a ``WebSocketRateLimit`` (1008), and
+/// ``outputOverflowed()`` is the slow consumer (1008, best effort). Each of them is one
+/// ``DropReason``, reported once as ``Notice/dropped(_:)``.
+///
+/// ```text
+///   heartbeat tick:  nothing heard since the last tick ──▶ drop 1001 "heartbeat timeout"
+///                    a message in progress, no data since the last tick ──▶ drop 1008
+///                    otherwise ──▶ write the ping, forget what was heard
+///   drop: the close frame, then finishing (as a protocol error); a slow consumer goes to
+///         gone at once (`.abort`: the close frame is tried once, the socket closed)
+/// ```
+/// A negotiated subprotocol is data the driver keeps.
 struct WebSocketConnectionMachine {
     /// Which end this is: a server requires masked frames and sends unmasked ones; a client
     /// requires unmasked frames and masks each frame it sends with a fresh key from `maskKey`.
@@ -69,7 +83,35 @@ struct WebSocketConnectionMachine {
     }
 
     /// Why the connection ended.
+    /// Why the server dropped a connection that broke none of the protocol's rules but one of
+    /// its limits: each is reported once, as ``Notice/dropped(_:)`` (where the session logs it).
+    enum DropReason: Sendable, Equatable, CaseIterable {
+        /// Nothing at all (no pong, no frame) arrived for a whole heartbeat interval after a ping.
+        case heartbeatTimeout
+        /// A frame or fragmented message was started and none of its data came for a whole interval.
+        case messageStalled
+        /// More than the output cap waited to be written: the client is not reading.
+        case slowConsumer
+        /// More messages than the connection's ``WebSocketRateLimit`` allows.
+        case rateLimited
+
+        /// The close code sent: 1001 for a peer that seems gone, 1008 for a limit broken.
+        var code: WebSocketCloseCode { self == .heartbeatTimeout ? .goingAway : .policyViolation }
+
+        /// The close frame's reason.
+        var reason: String {
+            switch self {
+            case .heartbeatTimeout: "heartbeat timeout"
+            case .messageStalled: "message not completed in time"
+            case .slowConsumer: "output buffer full"
+            case .rateLimited: "rate limit exceeded"
+            }
+        }
+    }
+
     enum Ending: Sendable, Equatable {
+        /// The server dropped the connection (its close frame went out, or was tried).
+        case dropped(DropReason)
         /// The peer's close frame (its code, nil for an empty payload), first or in answer to ours.
         case closeReceived(code: UInt16?, reason: String)
         /// The peer broke the protocol; the close frame with `error.code` went out if we were open.
@@ -104,6 +146,12 @@ struct WebSocketConnectionMachine {
         case lostWithoutClose
         case closeTimedOut(milliseconds: UInt64)
         case flushTimedOut(milliseconds: UInt64)
+        /// A limit closed the connection: the one place every drop goes through.
+        case dropped(DropReason)
+        /// The connection stopped being open, with this close code (the peer's or ours; 1006
+        /// when no close frame went either way; 1005 for an empty close payload). Once per
+        /// connection, just before `.leave`.
+        case closed(code: UInt16)
     }
 
     enum Action {
@@ -123,6 +171,9 @@ struct WebSocketConnectionMachine {
         case closeWhenFlushed
         /// Close the socket now, dropping what is queued.
         case closeNow
+        /// Close the socket now, dropping what is queued (but the rest of a frame partly
+        /// written), after one attempt to write these bytes: the slow consumer's close frame.
+        case abort(OutgoingBytes)
         case notice(Notice)
     }
 
@@ -137,31 +188,61 @@ struct WebSocketConnectionMachine {
     /// The decoder of a frame or message in progress (or of the violation it found); nil between messages.
     private var partial: DecoderBox?
     let role: Role
-    let maxMessageBytes: Int
+    /// ``maxMessageBytes`` in 32 bits (the setting stops at 1 GiB): the 4 bytes this saves hold
+    /// `rateBucket`, so the heartbeat and the rate limit cost an idle connection nothing.
+    private let maxMessage: UInt32
     private let closeTimeout: UInt32
     private var inboxNext: UInt32 = 0
+    /// The connection's message rate bucket (4 bytes; unused when no limit is set).
+    private var rateBucket = MessageRateBucket()
     private var handler = Handler.idle
-    /// permessage-deflate's client → server settings when negotiated (2 bytes, in the padding
-    /// after `handler`).
+    /// Heartbeat and rate-limit bits (1 byte, after `handler`).
+    private var flags = Flags.heard
+    /// permessage-deflate's client → server settings when negotiated (2 bytes, after `flags`:
+    /// with them the machine is 68 bytes, and the connection object 240).
     let perMessageDeflate: PerMessageDeflate.Direction?
+
+    /// Largest message accepted, summed over its fragments (after inflating).
+    var maxMessageBytes: Int { Int(maxMessage) }
+
+    private struct Flags: OptionSet {
+        let rawValue: UInt8
+        /// Bytes arrived since the last heartbeat tick (set at the start: the handshake counts).
+        static let heard = Flags(rawValue: 1)
+        /// A message of the last read went over the rate limit: the drop follows the messages before it.
+        static let overRateLimit = Flags(rawValue: 2)
+        /// The driver counts this connection's messages (it passes a rate limit with each read).
+        static let rateLimited = Flags(rawValue: 4)
+    }
 
     /// A decoder kept across reads.
     private final class DecoderBox {
         var decoder: WebSocketFrameDecoder
-        init(_ decoder: WebSocketFrameDecoder) { self.decoder = decoder }
+        /// `decoder.dataProgress` at the last heartbeat tick (nil: no tick saw this box yet).
+        var progressAtTick: UInt32?
+        init(_ decoder: WebSocketFrameDecoder, progressAtTick: UInt32? = nil) {
+            self.decoder = decoder
+            self.progressAtTick = progressAtTick
+        }
     }
 
     /// `perMessageDeflate`: the inbound (peer → us) settings of an agreed permessage-deflate.
+    /// `rateLimited` only marks the connection for its driver, which then passes the limit and
+    /// the time with each read (``received(_:rateLimit:now:)``).
     init(role: Role, maxMessageBytes: Int, closeTimeoutMilliseconds: UInt64,
-         perMessageDeflate: PerMessageDeflate.Direction? = nil) {
+         perMessageDeflate: PerMessageDeflate.Direction? = nil, rateLimited: Bool = false) {
+        if rateLimited { flags.insert(.rateLimited) }
         self.role = role
         self.perMessageDeflate = perMessageDeflate
-        self.maxMessageBytes = maxMessageBytes
+        maxMessage = UInt32(clamping: maxMessageBytes)
         closeTimeout = UInt32(clamping: closeTimeoutMilliseconds)
     }
 
     /// How long the peer has to answer our close frame, or to take our last bytes.
     var closeTimeoutMilliseconds: UInt64 { UInt64(closeTimeout) }
+
+    /// Whether the driver should pass the server's rate limit with each read.
+    var isRateLimited: Bool { flags.contains(.rateLimited) }
 
     /// True until the connection starts closing; sends are dropped after that.
     var isOpen: Bool { state == .open }
@@ -179,7 +260,7 @@ struct WebSocketConnectionMachine {
     private mutating func decode(_ bytes: UnsafeRawBufferPointer) -> WebSocketDecodeResult {
         if var box = partial {
             partial = nil
-            if !isKnownUniquelyReferenced(&box) { box = DecoderBox(box.decoder) }   // a copied machine keeps value semantics
+            if !isKnownUniquelyReferenced(&box) { box = DecoderBox(box.decoder, progressAtTick: box.progressAtTick) }   // a copied machine keeps value semantics
             partial = box
             let result = box.decoder.decode(bytes)
             if result.error == nil && box.decoder.isBetweenMessages { partial = nil }
@@ -202,13 +283,17 @@ struct WebSocketConnectionMachine {
     }
 
     /// Bytes read from the socket: handles the events they complete, in order, and only then a
-    /// violation that followed them in the same read.
-    mutating func received(_ bytes: UnsafeRawBufferPointer) -> [Action] {
+    /// violation that followed them in the same read. With a `rateLimit`, each message takes a
+    /// token at `now` (milliseconds); the first one refused is dropped with those after it, and
+    /// the connection with it (1008), once the messages before it are handled.
+    mutating func received(_ bytes: UnsafeRawBufferPointer, rateLimit: WebSocketRateLimit? = nil, now: UInt64 = 0) -> [Action] {
         switch state {
         case .open, .closeSent: break
         case .finishing, .gone: return []
         }
-        let result = decode(bytes)
+        flags.insert(.heard)
+        var result = decode(bytes)
+        if let rateLimit, state == .open { admit(&result.events, rateLimit, now: now) }
         if inbox.isEmpty { inbox = result.events } else { inbox += result.events }
         var actions: [Action] = []
         drain(&actions)
@@ -245,7 +330,7 @@ struct WebSocketConnectionMachine {
         case .open:
             actions.append(.notice(.endOfStreamWithoutClose))
             finish(.endOfStream, &actions)
-            leaveOpen(&actions)
+            leaveOpen(code: WebSocketCloseCode.abnormal.rawValue, &actions)
         case .closeSent:
             actions.append(.cancel(.closeHandshake))
             finish(.endOfStream, &actions)
@@ -269,6 +354,56 @@ struct WebSocketConnectionMachine {
         }
     }
 
+    /// The heartbeat's tick (every interval, for every connection): drops one that sent nothing
+    /// since the last tick (1001), or whose message in progress got no data since then (1008);
+    /// otherwise queues `ping` (one frame the server encoded for all) and starts listening anew.
+    /// Only an open connection is concerned (a closing one has its own timer).
+    mutating func heartbeatTick(ping: OutgoingBytes, now: UInt64 = 0) -> [Action] {
+        guard state == .open else { return [] }
+        var actions: [Action] = []
+        if !flags.contains(.heard) {
+            drop(.heartbeatTimeout, &actions)
+            return actions
+        }
+        if var box = partial, box.decoder.isInsideMessage {
+            let progress = box.decoder.dataProgress
+            if box.progressAtTick == progress {
+                drop(.messageStalled, &actions)
+                return actions
+            }
+            if !isKnownUniquelyReferenced(&box) { box = DecoderBox(box.decoder) }
+            box.progressAtTick = progress
+            partial = box
+        }
+        flags.remove(.heard)
+        rateBucket.forgetPast(now: now)
+        actions.append(.write(ping))
+        return actions
+    }
+
+    /// More was queued for the peer than its output cap: it is not reading. Open, it is dropped
+    /// as a slow consumer (its close frame tried once); closing already, it is closed now.
+    mutating func outputOverflowed() -> [Action] {
+        var actions: [Action] = []
+        switch state {
+        case .open:
+            state = .gone(.dropped(.slowConsumer))
+            let reason = DropReason.slowConsumer
+            actions.append(.notice(.dropped(reason)))
+            let frame = WebSocketFrameEncoder.outgoingClose(code: reason.code.rawValue, reason: reason.reason, mask: nextMask())
+            leaveOpen(code: reason.code.rawValue, beforeClose: .abort(frame), &actions)
+        case .closeSent:
+            state = .gone(.socketGone)
+            actions += [.cancel(.closeHandshake), .closeNow]
+        case .finishing(let ending):
+            state = .gone(ending)
+            actions += [.cancel(.closeFlush), .closeNow]
+        case .gone:
+            break
+        }
+        return actions
+    }
+
     /// The socket is closed (by us, a write error, a reset or the server stopping).
     mutating func socketGone() -> [Action] {
         var actions: [Action] = []
@@ -278,7 +413,7 @@ struct WebSocketConnectionMachine {
         case .open:
             state = .gone(.socketGone)
             actions.append(.notice(.lostWithoutClose))
-            leaveOpen(&actions)
+            leaveOpen(code: WebSocketCloseCode.abnormal.rawValue, &actions)
         case .closeSent:
             state = .gone(.socketGone)
             actions.append(.cancel(.closeHandshake))
@@ -332,6 +467,11 @@ struct WebSocketConnectionMachine {
         guard handler == .idle else { return }
         inbox = []   // released: an idle connection holds no event buffer
         inboxNext = 0
+        if flags.contains(.overRateLimit) {   // it came before anything later in the read
+            flags.remove(.overRateLimit)
+            drop(.rateLimited, &actions)
+            return
+        }
         // A decoder that met a violation is kept, dead, and reports it again on any input; a
         // live one reports nothing for no input. So the violation after the events is found here.
         if let error = partial?.decoder.decode(UnsafeRawBufferPointer(start: nil, count: 0)).error {
@@ -358,7 +498,7 @@ struct WebSocketConnectionMachine {
                 // Echo the peer's code (RFC 6455 §5.5.1), then end the TCP connection.
                 actions.append(.write(WebSocketFrameEncoder.outgoingClose(code: code, mask: nextMask())))
                 finish(.closeReceived(code: code, reason: reason), &actions)
-                leaveOpen(&actions)
+                leaveOpen(code: code ?? WebSocketCloseCode.noStatus.rawValue, &actions)
             case .closeSent:
                 actions.append(.cancel(.closeHandshake))
                 finish(.closeReceived(code: code, reason: reason), &actions)
@@ -376,7 +516,7 @@ struct WebSocketConnectionMachine {
             actions.append(.notice(.protocolViolation(error)))
             actions.append(.write(WebSocketFrameEncoder.outgoingClose(code: error.code.rawValue, reason: error.reason, mask: nextMask())))
             finish(.violation(error), &actions)
-            leaveOpen(&actions)
+            leaveOpen(code: error.code.rawValue, &actions)
         case .closeSent:
             actions.append(.notice(.protocolViolation(error)))
             actions.append(.cancel(.closeHandshake))
@@ -390,7 +530,7 @@ struct WebSocketConnectionMachine {
         state = .closeSent
         actions.append(.write(WebSocketFrameEncoder.outgoingClose(code: code.rawValue, reason: reason, mask: nextMask())))
         actions.append(.arm(.closeHandshake, milliseconds: closeTimeoutMilliseconds))
-        leaveOpen(&actions)
+        leaveOpen(code: code.rawValue, &actions)
     }
 
     /// Enters `finishing`: the socket closes once flushed, within the close timeout, so a peer
@@ -401,10 +541,41 @@ struct WebSocketConnectionMachine {
         actions.append(.arm(.closeFlush, milliseconds: closeTimeoutMilliseconds))
     }
 
-    /// The connection just left `open`: out of the hub, then `.close` (now, or when the running
-    /// handler returns). Called once per connection, last in its action list.
-    private mutating func leaveOpen(_ actions: inout [Action]) {
+    /// A limit was broken: the close frame with the reason's code, then the socket closes once
+    /// flushed without waiting for an answer (as after a protocol error).
+    private mutating func drop(_ reason: DropReason, _ actions: inout [Action]) {
+        guard state == .open else { return }
+        actions.append(.notice(.dropped(reason)))
+        actions.append(.write(WebSocketFrameEncoder.outgoingClose(code: reason.code.rawValue, reason: reason.reason, mask: nextMask())))
+        finish(.dropped(reason), &actions)
+        leaveOpen(code: reason.code.rawValue, &actions)
+    }
+
+    /// Takes a token per message of `events`; at the first one refused, cuts it and the rest
+    /// and marks the drop that follows the messages kept.
+    private mutating func admit(_ events: inout [WebSocketFrameEvent], _ limit: WebSocketRateLimit, now: UInt64) {
+        guard !flags.contains(.overRateLimit) else { return }
+        for index in events.indices {
+            switch events[index] {
+            case .text, .binary:
+                if !rateBucket.admit(now: now, limit) {
+                    events.removeSubrange(index...)
+                    flags.insert(.overRateLimit)
+                    return
+                }
+            case .ping, .pong, .close:
+                continue
+            }
+        }
+    }
+
+    /// The connection just left `open`, with `code` on the close frame (ours or the peer's):
+    /// the notice, out of the hub, `beforeClose` if any, then `.close` (now, or when the
+    /// running handler returns). Called once per connection, last in its action list.
+    private mutating func leaveOpen(code: UInt16, beforeClose: Action? = nil, _ actions: inout [Action]) {
+        actions.append(.notice(.closed(code: code)))
         actions.append(.leave)
+        if let beforeClose { actions.append(beforeClose) }
         if handler == .idle {
             deliverClose(&actions)
         } else {

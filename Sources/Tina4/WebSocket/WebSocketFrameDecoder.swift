@@ -71,6 +71,10 @@ public struct WebSocketFrameDecoder: Sendable {
     /// True once a close frame was decoded; later bytes are ignored. (Declared here, it sits in
     /// the padding after `options`.)
     public private(set) var isClosed = false
+    /// Data-frame payload bytes taken so far, wrapping (plus one per whole message on the fast
+    /// path): the progress a stalled-message check compares between two heartbeat ticks. It sits
+    /// in the padding after `isClosed`. Control frames (a pong) are not progress.
+    private(set) var dataProgress: UInt32 = 0
     /// A header that arrived in pieces (at most 14 bytes).
     private var headerBytes: [UInt8] = []
     private var frame: Frame?
@@ -116,6 +120,12 @@ public struct WebSocketFrameDecoder: Sendable {
     /// True when no header, frame or message is partly received, no inflater context is kept
     /// (permessage-deflate with context takeover) and the decoder is neither closed nor dead: a
     /// fresh decoder with the same options would carry on identically.
+    /// True while a frame header, a frame or a fragmented message is partly received (a kept
+    /// inflater context alone is not a message in progress).
+    var isInsideMessage: Bool {
+        failure == nil && !isClosed && (frame != nil || messageOpcode != nil || !headerBytes.isEmpty)
+    }
+
     var isBetweenMessages: Bool {
         frame == nil && messageOpcode == nil && headerBytes.isEmpty && failure == nil && !isClosed && inflateStream == nil
     }
@@ -163,6 +173,7 @@ public struct WebSocketFrameDecoder: Sendable {
                 if started.fin, started.opcode != .continuation, !started.opcode.isControl, !messageCompressed,
                    count &- offset >= started.length {
                     events.append(try wholeMessage(started, input, offset))
+                    dataProgress &+= UInt32(truncatingIfNeeded: started.length) &+ 1
                     offset &+= started.length
                     frame = nil
                     messageOpcode = nil
@@ -176,6 +187,7 @@ public struct WebSocketFrameDecoder: Sendable {
                 let piece = UnsafeRawBufferPointer(rebasing: input[offset ..< offset &+ take])
                 try absorb(piece, into: current)
                 frame?.received &+= take
+                if !current.opcode.isControl { dataProgress &+= UInt32(truncatingIfNeeded: take) }
                 offset &+= take
             }
             guard let done = frame, done.remaining == 0 else { break }

@@ -21,3 +21,23 @@ private func mallocUsableSize(_ pointer: UnsafeMutableRawPointer?) -> Int
         #expect(total <= 144)
     }
 }
+
+/// The WebSocket side of an idle connection: one object, its machine inline. The heartbeat bit
+/// and the rate-limit bucket live in the machine without growing it (68 bytes), so the object
+/// stays at 240 bytes (248 usable in glibc's 256-byte chunk).
+@MainActor @Suite struct WebSocketConnectionMemoryTests {
+    final class NullTransport: WebSocketTransport {
+        func send(_ bytes: OutgoingBytes) {}
+        func closeWhenFlushed() {}
+        func closeNow() {}
+    }
+
+    @Test func anIdleWebSocketConnectionObjectStaysIn248Bytes() {
+        let connection = testConnection(path: "/ws", hub: WebSocketHub(), transport: NullTransport())
+        let object = mallocUsableSize(Unmanaged.passUnretained(connection).toOpaque())
+        let machine = MemoryLayout<WebSocketConnectionMachine>.size
+        print("WebSocketConnection object \(object) B usable, machine \(machine) B inline")
+        #expect(machine <= 68)
+        #expect(object <= 248)
+    }
+}

@@ -18,6 +18,10 @@ final class MachineHarness {
     private(set) var log: [String] = []
     private(set) var pongs: [[UInt8]] = []
     private(set) var notices: [Machine.Notice] = []
+    /// The code of each `.closed` notice (kept apart from `notices`: every connection has one).
+    private(set) var closeCodes: [UInt16] = []
+    /// When set, every ``feed(_:)`` counts messages against it at the fake clock's time.
+    var rateLimit: WebSocketRateLimit?
     private(set) var inHub = false
     private(set) var socket = Socket.open
     /// Called for each delivered event; return true to make the handler throw.
@@ -33,7 +37,11 @@ final class MachineHarness {
     // MARK: Inputs
 
     func start() { perform(machine.start()) }
-    func feed(_ bytes: [UInt8]) { perform(bytes.withUnsafeBytes { machine.received($0) }) }
+    func feed(_ bytes: [UInt8]) { perform(bytes.withUnsafeBytes { machine.received($0, rateLimit: rateLimit, now: now) }) }
+    /// A heartbeat tick, with the server's shared empty ping.
+    func tick() { perform(machine.heartbeatTick(ping: OutgoingBytes([0x89, 0x00]), now: now)) }
+    /// The channel's output went over its cap.
+    func overflow() { perform(machine.outputOverflowed()) }
     func close(_ code: WebSocketCloseCode = .normal, _ reason: String = "") { perform(machine.close(code: code, reason: reason)) }
     func endOfStream() { perform(machine.inputEnded()) }
     func socketGone() {
@@ -74,6 +82,10 @@ final class MachineHarness {
                 case .cancel(let kind): timers[kind] = nil
                 case .closeWhenFlushed: if socket == .open { socket = .closingWhenFlushed }
                 case .closeNow: if socket != .closed { socketGone() }
+                case .abort(let bytes):
+                    if socket == .open { written.append(bytes.bytes) }
+                    if socket != .closed { socketGone() }
+                case .notice(.closed(let code)): closeCodes.append(code)
                 case .notice(let notice): notices.append(notice)
                 }
             }

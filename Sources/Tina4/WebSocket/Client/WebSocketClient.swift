@@ -164,7 +164,7 @@ public final class WebSocketClient {
             switch ending {
             case .closeReceived(let code, let reason): return .closed(code: code, reason: reason)
             case .violation(let error): return .protocolError("\(error.code.rawValue): \(error.reason)")
-            case .endOfStream, .closeTimedOut, .flushTimedOut, .socketGone: return .connectionLost
+            case .endOfStream, .closeTimedOut, .flushTimedOut, .socketGone, .dropped: return .connectionLost
             }
         }
     }
@@ -278,7 +278,7 @@ public final class WebSocketClient {
                     if event == .message { pending.append(data.isBinary ? .binary(data.bytes) : .text(data.text)) }
                 case .pong(let payload):
                     pending.append(.pong(payload))
-                case .closeWhenFlushed, .closeNow:
+                case .closeWhenFlushed, .closeNow, .abort:
                     socket.close()   // writes are synchronous: everything queued is already out
                 case .join, .leave, .arm, .cancel, .notice:
                     break
