@@ -48,12 +48,30 @@ import Testing
         #expect(configuration.maxBodyBytes == 1024)
     }
 
+    @Test func webSocketLimitsParse() throws {
+        let defaults = try ServerConfiguration.fromEnvironment([:])
+        #expect(defaults.pingIntervalMilliseconds == 30_000 && defaults.maxWebSocketOutputBytes == 16 << 20)
+        #expect(defaults.webSocketRateLimit == nil)
+        let set = try ServerConfiguration.fromEnvironment(["TINA4_WS_PING_INTERVAL": "5", "TINA4_WS_MAX_BUFFER": "33554432",
+                                                           "TINA4_WS_RATE_LIMIT": "100/60"])
+        #expect(set.pingIntervalMilliseconds == 5_000 && set.maxWebSocketOutputBytes == 32 << 20)
+        #expect(set.webSocketRateLimit == WebSocketRateLimit(count: 100, seconds: 60))
+        #expect(set.maxOutputBytes == 16 << 20, "HTTP keeps its own cap")
+        let off = try ServerConfiguration.fromEnvironment(["TINA4_WS_PING_INTERVAL": "0", "TINA4_WS_RATE_LIMIT": "off"])
+        #expect(off.pingIntervalMilliseconds == 0 && off.webSocketRateLimit == nil)
+    }
+
     @Test("a bad value is a one-line error naming it", arguments: [
         ("TINA4_PORT", "abc", "TINA4_PORT=abc is not valid: expected a whole number from 0 to 65535"),
         ("PORT", "70000", "PORT=70000 is not valid: expected a whole number from 0 to 65535"),
         ("TINA4_PORT", "80\n81", "TINA4_PORT=80\\n81 is not valid: expected a whole number from 0 to 65535"),
         ("TINA4_WS_MAX_MESSAGE", "100", "TINA4_WS_MAX_MESSAGE=100 is not valid: expected a whole number from 125 to 1073741824"),
         ("TINA4_MAX_BODY", "1MB", "TINA4_MAX_BODY=1MB is not valid: expected a whole number from 0 to 1073741824"),
+        ("TINA4_WS_PING_INTERVAL", "-1", "TINA4_WS_PING_INTERVAL=-1 is not valid: expected a whole number from 0 to 86400"),
+        ("TINA4_WS_PING_INTERVAL", "1.5", "TINA4_WS_PING_INTERVAL=1.5 is not valid: expected a whole number from 0 to 86400"),
+        ("TINA4_WS_MAX_BUFFER", "16M", "TINA4_WS_MAX_BUFFER=16M is not valid: expected a whole number from 1024 to 17179869184"),
+        ("TINA4_WS_RATE_LIMIT", "100", "TINA4_WS_RATE_LIMIT=100 is not valid: expected COUNT/SECONDS (e.g. 100/60: 1 to 86400 seconds, at most 1000 messages a second) or off"),
+        ("TINA4_WS_RATE_LIMIT", "0/60", "TINA4_WS_RATE_LIMIT=0/60 is not valid: expected COUNT/SECONDS (e.g. 100/60: 1 to 86400 seconds, at most 1000 messages a second) or off"),
     ])
     func badValues(_ name: String, _ value: String, _ message: String) {
         do {
