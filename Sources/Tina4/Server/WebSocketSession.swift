@@ -156,6 +156,8 @@ extension WebSocketConnection: ChannelSession {
 
     private func report(_ notice: WebSocketConnectionMachine.Notice) {
         switch notice {
+        case .frameReceived(let frame):
+            log.debug("\(logPrefix): frame \(frame)")
         case .dropped(let reason):
             dropped(reason)
         case .closed(let code):

@@ -76,7 +76,8 @@ public final class WebSocketConnection {
         self.log = log
         machine = WebSocketConnectionMachine(role: .server, maxMessageBytes: maxMessageBytes,
                                              closeTimeoutMilliseconds: closeTimeoutMilliseconds,
-                                             perMessageDeflate: perMessageDeflate?.inbound, rateLimited: rateLimited)
+                                             perMessageDeflate: perMessageDeflate?.inbound, rateLimited: rateLimited,
+                                             reportsFrames: log.minimum <= .debug)
     }
 
     /// Path parameters, then query parameters (`?token=…`); a path parameter wins a clash.

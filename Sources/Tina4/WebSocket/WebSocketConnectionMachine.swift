@@ -146,6 +146,8 @@ struct WebSocketConnectionMachine {
         case lostWithoutClose
         case closeTimedOut(milliseconds: UInt64)
         case flushTimedOut(milliseconds: UInt64)
+        /// A frame header arrived (only with `reportsFrames`).
+        case frameReceived(WebSocketFrameSummary)
         /// A limit closed the connection: the one place every drop goes through.
         case dropped(DropReason)
         /// The connection stopped being open, with this close code (the peer's or ours; 1006
@@ -213,6 +215,8 @@ struct WebSocketConnectionMachine {
         static let overRateLimit = Flags(rawValue: 2)
         /// The driver counts this connection's messages (it passes a rate limit with each read).
         static let rateLimited = Flags(rawValue: 4)
+        /// Every frame header received is a ``Notice/frameReceived(_:)`` (debug logging).
+        static let reportsFrames = Flags(rawValue: 8)
     }
 
     /// A decoder kept across reads.
@@ -228,10 +232,12 @@ struct WebSocketConnectionMachine {
 
     /// `perMessageDeflate`: the inbound (peer → us) settings of an agreed permessage-deflate.
     /// `rateLimited` only marks the connection for its driver, which then passes the limit and
-    /// the time with each read (``received(_:rateLimit:now:)``).
+    /// the time with each read (``received(_:rateLimit:now:)``); `reportsFrames` reports every
+    /// frame header received (for debug log lines; off, it costs one test per frame).
     init(role: Role, maxMessageBytes: Int, closeTimeoutMilliseconds: UInt64,
-         perMessageDeflate: PerMessageDeflate.Direction? = nil, rateLimited: Bool = false) {
+         perMessageDeflate: PerMessageDeflate.Direction? = nil, rateLimited: Bool = false, reportsFrames: Bool = false) {
         if rateLimited { flags.insert(.rateLimited) }
+        if reportsFrames { flags.insert(.reportsFrames) }
         self.role = role
         self.perMessageDeflate = perMessageDeflate
         maxMessage = UInt32(clamping: maxMessageBytes)
@@ -253,7 +259,7 @@ struct WebSocketConnectionMachine {
     private var decoderOptions: WebSocketDecoderOptions {
         let isServer = if case .server = role { true } else { false }
         return WebSocketDecoderOptions(maxMessageBytes: maxMessageBytes, requireMaskedFrames: isServer,
-                                       perMessageDeflate: perMessageDeflate)
+                                       perMessageDeflate: perMessageDeflate, recordsFrames: flags.contains(.reportsFrames))
     }
 
     /// Decodes with the kept decoder, or a fresh one; keeps it only if something is left partial.
@@ -295,7 +301,7 @@ struct WebSocketConnectionMachine {
         var result = decode(bytes)
         if let rateLimit, state == .open { admit(&result.events, rateLimit, now: now) }
         if inbox.isEmpty { inbox = result.events } else { inbox += result.events }
-        var actions: [Action] = []
+        var actions: [Action] = result.frames.map { .notice(.frameReceived($0)) }
         drain(&actions)
         return actions
     }

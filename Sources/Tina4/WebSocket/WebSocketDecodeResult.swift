@@ -19,6 +19,9 @@ public struct WebSocketDecodeResult: Sendable, Equatable {
     /// The first violation, after `events`; nil when every byte was fine. Once it is set the
     /// decoder is dead: every later call returns no events and the same error.
     public var error: WebSocketProtocolError?
+    /// Every frame header decoded, in order, when ``WebSocketDecoderOptions/recordsFrames`` is
+    /// on (else empty, with no heap).
+    public var frames: [WebSocketFrameSummary] = []
 
     public init(events: [WebSocketFrameEvent] = [], error: WebSocketProtocolError? = nil) {
         self.events = events

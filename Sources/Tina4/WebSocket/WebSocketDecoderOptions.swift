@@ -25,11 +25,16 @@ public struct WebSocketDecoderOptions: Sendable {
     /// RSV1 on a control or continuation frame is still 1002; corrupt data is 1007.
     public var perMessageDeflate: PerMessageDeflate.Direction?
 
+    /// Lists every frame header in ``WebSocketDecodeResult/frames`` (for debug logging); off,
+    /// it costs one test per frame.
+    public var recordsFrames: Bool = false
+
     /// True when RSV1 may start a data message (permessage-deflate negotiated).
     public var allowRSV1: Bool { perMessageDeflate != nil }
 
     public init(maxMessageBytes: Int = 1 << 20, requireMaskedFrames: Bool = true,
-                perMessageDeflate: PerMessageDeflate.Direction? = nil) {
+                perMessageDeflate: PerMessageDeflate.Direction? = nil, recordsFrames: Bool = false) {
+        self.recordsFrames = recordsFrames
         self.maxMessageBytes = maxMessageBytes
         self.requireMaskedFrames = requireMaskedFrames
         self.perMessageDeflate = perMessageDeflate

@@ -147,8 +147,9 @@ public struct WebSocketFrameDecoder: Sendable {
     public mutating func decode(_ bytes: UnsafeRawBufferPointer) -> WebSocketDecodeResult {
         if let failure { return WebSocketDecodeResult(error: failure) }
         var events: [WebSocketFrameEvent] = []
+        var frames: [WebSocketFrameSummary] = []
         do {
-            try run(bytes, into: &events)
+            try run(bytes, into: &events, frames: &frames)
         } catch {
             failure = error
             headerBytes = []
@@ -156,20 +157,28 @@ public struct WebSocketFrameDecoder: Sendable {
             controlBuffer = []
             frame = nil
             inflateStream = nil
-            return WebSocketDecodeResult(events: events, error: error)
+            var result = WebSocketDecodeResult(events: events, error: error)
+            result.frames = frames
+            return result
         }
-        return WebSocketDecodeResult(events: events)
+        var result = WebSocketDecodeResult(events: events)
+        result.frames = frames
+        return result
     }
 
     /// Decodes `input`, appending each completed event to `events` as soon as it is complete,
     /// so the events before a violation survive the throw.
-    private mutating func run(_ input: UnsafeRawBufferPointer, into events: inout [WebSocketFrameEvent]) throws(WebSocketProtocolError) {
+    private mutating func run(_ input: UnsafeRawBufferPointer, into events: inout [WebSocketFrameEvent],
+                              frames: inout [WebSocketFrameSummary]) throws(WebSocketProtocolError) {
         var offset = 0
         let count = input.count
         while !isClosed {
             if frame == nil {
                 guard offset < count, let header = try takeHeader(input, &offset) else { break }
                 let started = try start(header)
+                if options.recordsFrames {
+                    frames.append(WebSocketFrameSummary(opcode: started.opcode, length: started.length, fin: started.fin))
+                }
                 if started.fin, started.opcode != .continuation, !started.opcode.isControl, !messageCompressed,
                    count &- offset >= started.length {
                     events.append(try wholeMessage(started, input, offset))

@@ -196,3 +196,33 @@ import Testing
 private func sleepUntil(_ deadline: UInt64) {
     while WebSocketLivenessTests.milliseconds() < deadline { usleep(10_000) }
 }
+
+extension WebSocketLivenessTests {
+    @Test func debugLevelLogsEveryFrameReceivedAndInfoNone() async throws {
+        let record = Record()
+        let debug = LogLines()
+        let info = LogLines()
+        let debugServer = try await MainActor.run { try Self.start(record, log: debug.log(minimum: .debug)) { _ in } }
+        defer { debugServer.stopNow() }
+        let infoServer = try await MainActor.run { try Self.start(record, log: info.log(minimum: .info)) { _ in } }
+        defer { infoServer.stopNow() }
+        for server in [debugServer, infoServer] {
+            let url = await server.base + "/ws/room"
+            try await offMain {
+                let client = try WebSocketClient(url: url)
+                _ = try client.receiveText()
+                try client.sendRaw(rawFrame(1, utf8("Hel"), fin: false) + rawFrame(9, utf8("p")) + rawFrame(0, utf8("lo")))
+                _ = try client.receive()          // the pong
+                _ = try client.receiveText()
+                try client.close()
+            }
+        }
+        let deadline = Self.milliseconds() + 5_000
+        while !debug.all.contains(where: { $0.contains("frame close") }) && Self.milliseconds() < deadline {
+            try await Task.sleep(nanoseconds: 5_000_000)
+        }
+        let frames = debug.all.filter { $0.contains(": frame ") }.map { String($0[$0.range(of: ": frame ")!.upperBound...]) }
+        #expect(frames == ["text length=3 fin=0", "ping length=1 fin=1", "continuation length=2 fin=1", "close length=2 fin=1"])
+        #expect(!info.all.contains { $0.contains(": frame ") })
+    }
+}
