@@ -11,6 +11,7 @@
 ///    │                                                       │
 ///    │ peer close (its code echoed),                         │ peer close, EOF,
 ///    │ protocol error (close frame with its code),           │ protocol error
+///    │ a drop: heartbeat 1001, stalled message or rate 1008, │
 ///    │ EOF (1006, no frame)                                  │
 ///    ▼                                                       │
 ///   finishing ◀──────────────────────────────────────────────┘
@@ -18,7 +19,8 @@
 ///    │ socket closed once flushed, or timer .closeFlush (closed at once)
 ///    ▼
 ///   gone ◀── also from open or closeSent when the socket goes (1006 if open),
-///            and from closeSent on timer .closeHandshake (closed at once)
+///            from closeSent on timer .closeHandshake (closed at once),
+///            and from any state on output overflow (open: slow consumer, 1008 tried once)
 /// ```
 ///
 /// Leaving `open` emits `.leave` (out of the hub: hub membership *is* being open) and then the
