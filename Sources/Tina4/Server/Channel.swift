@@ -221,6 +221,7 @@ final class Channel: EventLoopHandler {
             return
         case .overflowed:
             group.log.warn("\(logName): client is not reading; \(queue.byteCount) bytes queued past the \(group.maxOutputBytes)-byte output cap, disconnecting")
+            if let connection = session as? WebSocketConnection { connection.hub.metrics.webSocketDropped(.slowConsumer, connection: connection) }
             closeNow()
             return
         case .open, .flushingToClose, .lingering:

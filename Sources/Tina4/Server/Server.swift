@@ -43,6 +43,9 @@ public final class Server {
 
     private var listener: Listener?
 
+    /// The counters behind `/metrics` (those of ``hub``, shared by the servers of one route table).
+    public var metrics: ServerMetrics { routes.hub.metrics }
+
     /// Open TCP connections (HTTP and WebSocket).
     public var openConnectionCount: Int { channels.count }
 
@@ -63,7 +66,8 @@ public final class Server {
         channels = ChannelGroup(
             loop: loop, log: log, maxOutputBytes: configuration.maxOutputBytes, lingerMilliseconds: configuration.lingerMilliseconds)
         dispatcher = HTTPDispatcher(routes: routes, staticFiles: StaticFiles(root: configuration.publicDirectory), log: log,
-                                    compression: configuration.compression)
+                                    compression: configuration.compression, metricsAccess: configuration.metrics,
+                                    metricsPaths: configuration.metricsPaths)
         httpLimits = HTTPConnection.Limits(configuration)
     }
 

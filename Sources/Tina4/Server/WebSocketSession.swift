@@ -44,6 +44,7 @@ extension WebSocketConnection: ChannelSession {
     // MARK: ChannelSession
 
     func received(_ bytes: UnsafeRawBufferPointer) {
+        hub.metrics.webSocketBytesIn &+= bytes.count
         perform(machine.received(bytes))
     }
 
@@ -53,6 +54,8 @@ extension WebSocketConnection: ChannelSession {
 
     func channelClosed() {
         perform(machine.socketGone())
+        let ending = machine.state.ending ?? .socketGone
+        hub.metrics.webSocketClosed(self, code: ending.closeCode, reason: ending.summary)
         transport = nil   // the channel holds this session; this ends the cycle
     }
 
@@ -60,8 +63,9 @@ extension WebSocketConnection: ChannelSession {
 
     /// Queues an already-encoded frame (a push from outside a handler); dropped once closing.
     func send(_ bytes: OutgoingBytes) {
-        guard machine.isOpen else { return }
-        transport?.send(bytes)
+        guard machine.isOpen, let transport else { return }
+        hub.metrics.webSocketSent(bytes: bytes.count)
+        transport.send(bytes)
     }
 
     /// Starts the closing handshake from the server side (`code` must be valid on the wire).
@@ -92,6 +96,7 @@ extension WebSocketConnection: ChannelSession {
                 }
             }
             guard let (event, data) = delivery else { return }
+            if event == .message { hub.metrics.webSocketMessagesIn &+= 1 }
             var threw = false
             do {
                 try handler(self, event, data)
