@@ -278,7 +278,7 @@ enum EmbeddedAssets {
 </div>
 <p class="muted dash-intro">This server watching itself, pushed once a second over its own WebSocket
 <code>/ws/dashboard</code> while this page is open. The same numbers for Prometheus are at
-<a href="/metrics"><code>/metrics</code></a>; in a terminal: <code>tina4 stats ws://HOST:PORT/ws/dashboard</code>.</p>
+<a href="/metrics"><code>/metrics</code></a>; in a terminal: <code>tina4 stats ws://HOST:PORT</code>.</p>
 
 <section class="cards" aria-label="Totals">
   <div class="card"><span class="label">Open WebSockets</span><span class="value" id="connections">–</span></div>
@@ -600,6 +600,7 @@ curl -X POST http://{{ address }}/api/projects/42/tasks/complete -H 'Content-Typ
   .cards { grid-template-columns: repeat(2, 1fr); }
   .columns { grid-template-columns: 1fr; }
 }
+.dash-intro code { white-space: nowrap; }
 
 """#,
         "js/dashboard.js": #"""

@@ -16,12 +16,35 @@ extension WebSocketConnectionMachine.Ending {
 
     var summary: String {
         switch self {
-        case .closeReceived(_, let reason): reason.isEmpty ? "close handshake" : "close handshake: \(reason.prefix(123))"
+        case .closeReceived(let code, let reason):
+            "close handshake, " + (code.map(Self.meaning) ?? "no code") + (reason.isEmpty ? "" : ": \(reason.prefix(123))")
         case .violation(let error): "protocol error: \(error.reason)"
         case .endOfStream: "end of stream without a close frame"
         case .closeTimedOut: "no close frame from the client in time"
         case .flushTimedOut: "closing output not taken in time"
         case .socketGone: "connection lost"
+        }
+    }
+}
+
+extension WebSocketConnectionMachine.Ending {
+    /// A few words for the common codes (RFC 6455 §7.4.1); others by number class.
+    static func meaning(_ code: UInt16) -> String {
+        switch code {
+        case 1000: "normal closure"
+        case 1001: "going away"
+        case 1002: "protocol error"
+        case 1003: "unsupported data"
+        case 1007: "invalid data"
+        case 1008: "policy violation"
+        case 1009: "message too big"
+        case 1010: "extension required"
+        case 1011: "internal error"
+        case 1012: "service restart"
+        case 1013: "try again later"
+        case 3000...3999: "registered code"
+        case 4000...4999: "application code"
+        default: "code"
         }
     }
 }
