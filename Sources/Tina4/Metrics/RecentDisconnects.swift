@@ -41,7 +41,11 @@ struct RecentDisconnects: Sendable {
 }
 
 /// One disconnect: when (Unix seconds), which connection and path, the close code (nil until
-/// known) and why, in words.
+/// known, and for a refused handshake) and why, in words.
+///
+/// ```swift
+/// for entry in Router.hub.metrics.lastDisconnects { print(entry.path, entry.code ?? 0, entry.reason) }
+/// ```
 public struct WebSocketDisconnect: Sendable, Equatable {
     public var time: Double
     public var connectionID: String

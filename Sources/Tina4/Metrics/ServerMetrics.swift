@@ -14,7 +14,8 @@ import Glibc
 /// let metrics = Router.hub.metrics
 /// metrics.webSocketMessagesIn          // messages received from clients so far
 /// metrics.openWebSockets(route: "/ws/chat/{room}")
-/// metrics.webSocketDropped(.slowConsumer, connection: connection)   // where a drop happens
+/// metrics.webSocketDropped(.slowConsumer, connection: connection)   // where an open connection is dropped
+/// metrics.webSocketRefused(.originRefused, path: "/ws/chat/general")  // where a handshake is refused
 /// ```
 @MainActor
 public final class ServerMetrics {
@@ -85,6 +86,15 @@ public final class ServerMetrics {
     func webSocketSent(bytes: Int) {
         webSocketMessagesOut &+= 1
         webSocketBytesOut &+= bytes
+    }
+
+    /// The server refused a WebSocket handshake for `reason` (an origin not allowed, the
+    /// connection cap): counted and remembered with the path asked for ("" when it was refused
+    /// before its request was read). Call it once, where the refusal is decided.
+    public func webSocketRefused(_ reason: WebSocketDropReason, path: String) {
+        drops[reason.rawValue] &+= 1
+        recentDisconnects.record(WebSocketDisconnect(
+            time: Self.unixTime(), connectionID: "", path: path, code: nil, reason: reason.label.replacing("_", with: " ")))
     }
 
     func webSocketJoined(route: String) {

@@ -3,7 +3,8 @@
 ///
 /// Each reason is counted by one call at the one spot it happens:
 /// ```swift
-/// hub.metrics.webSocketDropped(.slowConsumer, connection: connection)
+/// hub.metrics.webSocketDropped(.slowConsumer, connection: connection)   // an open connection
+/// hub.metrics.webSocketRefused(.originRefused, path: path)              // a refused handshake
 /// ```
 /// A reason's series is exposed only once a code path can count it (``wired``), so `/metrics`
 /// never shows a counter that nothing can ever increment.
@@ -34,6 +35,6 @@ public enum WebSocketDropReason: Int, CaseIterable, Sendable {
     }
 
     /// The reasons this build counts: a reason joins the list in the same change that adds its
-    /// ``ServerMetrics/webSocketDropped(_:connection:)`` call.
+    /// ``ServerMetrics/webSocketDropped(_:connection:)`` or ``ServerMetrics/webSocketRefused(_:path:)`` call.
     public static let wired: [WebSocketDropReason] = [.slowConsumer]
 }

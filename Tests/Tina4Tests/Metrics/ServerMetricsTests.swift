@@ -68,6 +68,12 @@ import Testing
         #expect(metrics.lastDisconnects.map(\.code) == [1000, 1006, 1006])
         #expect(metrics.lastDisconnects.last?.reason == "slow consumer")
         #expect(metrics.lastDisconnects.last?.path == "/ws/chat/<b>")
+        metrics.webSocketRefused(.originRefused, path: "/ws/chat/x")
+        let another = join("/ws/echo", route: "/ws/echo", "another")
+        another.channelClosed()   // not mistaken for the refusal's close
+        #expect(metrics.dropped(.originRefused) == 1)
+        #expect(metrics.lastDisconnects.suffix(2).map { "\($0.path) \($0.code.map(String.init) ?? "-") \($0.reason)" }
+                == ["/ws/chat/x - origin refused", "/ws/echo 1006 connection lost"])
     }
 
     @Test func theExpositionListsOnlyWiredDropReasonsAndTheBackplaneOnlyWhenOneRuns() {
