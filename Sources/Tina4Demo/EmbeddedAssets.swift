@@ -293,6 +293,8 @@ enum EmbeddedAssets {
 <figure class="chart">
   <svg id="chart" viewBox="0 0 720 180" preserveAspectRatio="none" role="img" aria-label="Messages per second in and out, last minutes">
     <g id="grid"></g>
+    <polygon id="area-out" class="area out" points=""></polygon>
+    <polygon id="area-in" class="area in" points=""></polygon>
     <polyline id="line-out" class="line out" points=""></polyline>
     <polyline id="line-in" class="line in" points=""></polyline>
   </svg>
@@ -581,6 +583,9 @@ curl -X POST http://{{ address }}/api/projects/42/tasks/complete -H 'Content-Typ
 .chart .line { fill: none; stroke-width: 2; vector-effect: non-scaling-stroke; stroke-linejoin: round; }
 .chart .line.in { stroke: #2f4bd6; }
 .chart .line.out { stroke: #c0542b; }
+.chart .area { stroke: none; }
+.chart .area.in { fill: rgba(47, 75, 214, .10); }
+.chart .area.out { fill: rgba(192, 84, 43, .08); }
 .chart .gridline { stroke: var(--line); stroke-width: 1; vector-effect: non-scaling-stroke; }
 .chart figcaption { display: flex; gap: 14px; font-size: 13px; padding: 4px 4px 0; }
 .chart .key::before { content: ""; display: inline-block; width: 14px; height: 3px; margin-right: 6px; vertical-align: 3px; border-radius: 2px; }
@@ -675,8 +680,13 @@ curl -X POST http://{{ address }}/api/projects/42/tasks/complete -H 'Content-Typ
         return x.toFixed(1) + "," + y.toFixed(1);
       }).join(" ");
     }
-    document.getElementById("line-in").setAttribute("points", points(0));
-    document.getElementById("line-out").setAttribute("points", points(1));
+    // Each line, and the same points closed along the bottom edge as a faint area under it.
+    [["in", 0], ["out", 1]].forEach(function (series) {
+      var line = points(series[1]);
+      document.getElementById("line-" + series[0]).setAttribute("points", line);
+      var area = history.length ? (offset * step).toFixed(1) + "," + HEIGHT + " " + line + " " + WIDTH + "," + HEIGHT : "";
+      document.getElementById("area-" + series[0]).setAttribute("points", area);
+    });
     var grid = document.getElementById("grid");
     var lines = [];
     for (var k = 1; k <= 3; k++) {

@@ -69,8 +69,13 @@
         return x.toFixed(1) + "," + y.toFixed(1);
       }).join(" ");
     }
-    document.getElementById("line-in").setAttribute("points", points(0));
-    document.getElementById("line-out").setAttribute("points", points(1));
+    // Each line, and the same points closed along the bottom edge as a faint area under it.
+    [["in", 0], ["out", 1]].forEach(function (series) {
+      var line = points(series[1]);
+      document.getElementById("line-" + series[0]).setAttribute("points", line);
+      var area = history.length ? (offset * step).toFixed(1) + "," + HEIGHT + " " + line + " " + WIDTH + "," + HEIGHT : "";
+      document.getElementById("area-" + series[0]).setAttribute("points", area);
+    });
     var grid = document.getElementById("grid");
     var lines = [];
     for (var k = 1; k <= 3; k++) {
