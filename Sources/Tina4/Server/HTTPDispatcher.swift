@@ -2,6 +2,9 @@
 ///
 /// In order, for one ``ParsedRequest`` (``dispatch(_:)``):
 /// 1. the path is percent-decoded into segments (400 and close when it cannot be);
+///    `/metrics` and the other metrics paths (``ServerConfiguration/metricsPaths``) are then
+///    answered or refused under ``MetricsAccess`` (404 when off; 403 for a peer elsewhere when
+///    loopback-only, the only time the peer's address is asked); `GET /metrics` is answered here;
 /// 2. an `Upgrade: websocket` request goes to its WebSocket route: the opening handshake is
 ///    validated, a permessage-deflate offer answered (``PerMessageDeflateNegotiation``) and
 ///    ``Outcome/upgrade(_:)`` returned (404 and close without a route, the handshake's
