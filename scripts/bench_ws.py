@@ -17,13 +17,16 @@ they do not depend on how fast this Python client is, plus wall-clock rates for 
 
   --extensions VALUE  every client offers VALUE as Sec-WebSocket-Extensions, e.g. Chromium's
               "permessage-deflate; client_max_window_bits" (the default runs offer nothing).
+  --scrape-interval S  while the broadcast runs, GET /metrics every S seconds (Prometheus's
+              load on the server, counted in its CPU figure): compare with a run without.
   --deflate   instead of the above: permessage-deflate against none, for the chat fan-out (server
               CPU per delivered message, bytes on the wire per delivery) and for idle connections
               (fresh, and after each connection sent one compressed message, so the server keeps
               its inflater: client windows 15 and 10, and client_no_context_takeover).
               --deflate-part picks parts (run one idle part per fresh server for exact RSS).
 
-Usage: bench_ws.py --pid PID --port PORT [--quick] [--only NAME[,NAME…]] [--extensions VALUE | --deflate [--deflate-part P]...]
+Usage: bench_ws.py --pid PID --port PORT [--quick] [--only NAME[,NAME…]] [--scrape-interval S]
+                   [--extensions VALUE | --deflate [--deflate-part P]...]
 """
 import argparse
 import asyncio
@@ -333,6 +336,24 @@ async def bench_json(pid, port, body_keys=700_000, message_keys=95_000, messages
             "body_ns_per_key": body_cpu * 1e9 / body_keys, "message_ns_per_key": message_cpu * 1e9 / message_keys}
 
 
+async def scrape_loop(port, interval, stop):
+    """GET /metrics every `interval` seconds until `stop` is set; returns how many were answered."""
+    scrapes = 0
+    while not stop.is_set():
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /metrics HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")
+        await writer.drain()
+        answer = await reader.read()   # to the end: the server closes after the response
+        writer.close()
+        if answer.startswith(b"HTTP/1.1 200"):
+            scrapes += 1
+        try:
+            await asyncio.wait_for(stop.wait(), interval)
+        except asyncio.TimeoutError:
+            pass
+    return scrapes
+
+
 async def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--pid", type=int, required=True)
@@ -343,6 +364,8 @@ async def main():
     parser.add_argument("--deflate", action="store_true", help="permessage-deflate against none")
     parser.add_argument("--deflate-part", action="append", choices=["fanout"] + ["idle-" + v for v in IDLE_VARIANTS],
                         help="with --deflate: only these parts (repeatable); default all")
+    parser.add_argument("--scrape-interval", type=float,
+                        help="GET /metrics every this many seconds while the broadcast figure runs")
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -358,11 +381,15 @@ async def main():
 
     results = []
     if wanted("broadcast"):
+        stop = asyncio.Event()
+        scraper = asyncio.create_task(scrape_loop(args.port, args.scrape_interval, stop)) if args.scrape_interval else None
         broadcast = await bench_broadcast(args.pid, args.port, 100, 20000 // scale, offer)
+        stop.set()
+        scraped = f", /metrics scraped {await scraper} times every {args.scrape_interval:g} s" if scraper else ""
         results.append(("broadcast", broadcast,
                         f"{broadcast['server_cpu_us_per_delivery']:.2f} µs server CPU per delivered message, "
                         f"{broadcast['deliveries_per_second']:,.0f} deliveries/s "
-                        f"({broadcast['messages']} messages × {broadcast['receivers']} receivers)"))
+                        f"({broadcast['messages']} messages × {broadcast['receivers']} receivers{scraped})"))
     if wanted("idle"):
         # This process holds one fd per connection (the server holds its own): keep a margin under the limit.
         idle_count = min(10000 // scale, hard - 200)

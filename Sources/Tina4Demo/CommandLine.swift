@@ -14,6 +14,8 @@ extension CommandLine {
                                                       print the replies until none came for SECONDS (1)
           tina4 chat URL [--json] [--wait SECONDS]    each line typed (or piped in) is a message; what
                                                       arrives is printed (--json: pretty); Ctrl+D closes
+          tina4 stats URL [--plain]                   the live dashboard in a terminal (URL: ws://HOST:PORT);
+                                                      --plain or not a terminal: one line a second
           tina4 help | version
 
         Settings (environment variables; a .env file in the working directory is read, real variables win):
@@ -34,6 +36,7 @@ extension CommandLine {
         case "listen": return ClientCommands.listen(rest)
         case "send": return ClientCommands.send(rest)
         case "chat": return ChatCommand.run(rest)
+        case "stats": return StatsCommand.run(rest)
         case "help", "--help", "-h":
             print(usage, terminator: "")
             return 0

@@ -40,5 +40,6 @@ enum Demos {
         registerNotifications()
         registerProject()
         registerPages()
+        registerDashboard()
     }
 }

@@ -267,6 +267,68 @@ enum EmbeddedAssets {
 {% endblock %}
 
 """#,
+        "dashboard.html": #"""
+{% extends "base.html" %}
+{% block title %}Dashboard — Tina4 Swift{% endblock %}
+{% block content %}
+<link rel="stylesheet" href="/css/dashboard.css">
+<div class="dash-head">
+  <h1>Live dashboard</h1>
+  <p id="status" class="status">Connecting...</p>
+</div>
+<p class="muted dash-intro">This server watching itself, pushed once a second over its own WebSocket
+<code>/ws/dashboard</code> while this page is open. The same numbers for Prometheus are at
+<a href="/metrics"><code>/metrics</code></a>; in a terminal: <code>tina4 stats ws://HOST:PORT</code>.</p>
+
+<section class="cards" aria-label="Totals">
+  <div class="card"><span class="label">Open WebSockets</span><span class="value" id="connections">–</span></div>
+  <div class="card"><span class="label">Rooms (paths)</span><span class="value" id="open-paths">–</span></div>
+  <div class="card in"><span class="label">Messages in / s</span><span class="value" id="rate-in">–</span></div>
+  <div class="card out"><span class="label">Messages out / s</span><span class="value" id="rate-out">–</span></div>
+  <div class="card"><span class="label">HTTP requests</span><span class="value" id="http-requests">–</span></div>
+  <div class="card"><span class="label">Backplane</span><span class="value small" id="backplane">–</span></div>
+</section>
+
+<h2>Messages per second</h2>
+<figure class="chart">
+  <svg id="chart" viewBox="0 0 720 180" preserveAspectRatio="none" role="img" aria-label="Messages per second in and out, last minutes">
+    <g id="grid"></g>
+    <polygon id="area-out" class="area out" points=""></polygon>
+    <polygon id="area-in" class="area in" points=""></polygon>
+    <polyline id="line-out" class="line out" points=""></polyline>
+    <polyline id="line-in" class="line in" points=""></polyline>
+  </svg>
+  <figcaption><span class="key in">in</span><span class="key out">out</span><span id="chart-scale" class="muted"></span></figcaption>
+</figure>
+
+<div class="columns">
+  <section>
+    <h2>Busiest rooms</h2>
+    <table class="grid-table">
+      <thead><tr><th>Path</th><th class="num">Members</th></tr></thead>
+      <tbody id="rooms"><tr class="empty"><td colspan="2">No open WebSockets yet.</td></tr></tbody>
+    </table>
+  </section>
+  <section>
+    <h2>Connections per route</h2>
+    <table class="grid-table">
+      <thead><tr><th>Route</th><th class="num">Open</th></tr></thead>
+      <tbody id="routes"><tr class="empty"><td colspan="2">None yet.</td></tr></tbody>
+    </table>
+  </section>
+</div>
+
+<h2>Last disconnects</h2>
+<table class="grid-table">
+  <thead><tr><th>Time</th><th>Path</th><th class="num">Code</th><th>Why</th></tr></thead>
+  <tbody id="disconnects"><tr class="empty"><td colspan="4">Nobody has left yet.</td></tr></tbody>
+</table>
+
+<script src="/js/frond.js"></script>
+<script src="/js/dashboard.js"></script>
+{% endblock %}
+
+"""#,
         "index.html": #"""
 {% extends "base.html" %}
 {% block title %}Tina4 Swift — Real-time with WebSocket{% endblock %}
@@ -286,6 +348,10 @@ Browser pages use <a href="/js/frond.js"><code>/js/frond.js</code></a>; from a t
   <li>
     <h3><a href="/room/test">Chat room exercise — /room/test</a></h3>
     <p>The chapter's exercise: set a name, chat, see who joins and leaves. Talks to <code>/ws/room/{room_name}</code>.</p>
+  </li>
+  <li>
+    <h3><a href="/dashboard">Live dashboard — /dashboard</a></h3>
+    <p>This server watching itself over its own WebSocket <code>/ws/dashboard</code>: connections per route, the busiest rooms, messages per second, the backplane, the last disconnects. Prometheus reads the same numbers at <a href="/metrics"><code>/metrics</code></a>. Both answer only this machine unless <code>TINA4_METRICS=on</code>.</p>
   </li>
 </ul>
 
@@ -500,6 +566,185 @@ curl -X POST http://{{ address }}/api/projects/42/tasks/complete -H 'Content-Typ
 
     /// Files of `public/`, by path relative to it.
     static let publicFiles: [String: String] = [
+        "css/dashboard.css": #"""
+/* The /dashboard page (src/templates/dashboard.html); colours from base.html. */
+.dash-head { display: flex; align-items: baseline; justify-content: space-between; gap: 16px; flex-wrap: wrap; }
+.dash-head .status { margin: 0; font-size: 14px; color: var(--muted); }
+.dash-intro { font-size: 14px; }
+.cards { display: grid; grid-template-columns: repeat(3, 1fr); gap: 10px; margin: 16px 0 4px; }
+.card { border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; background: var(--panel); display: flex; flex-direction: column; }
+.card .label { font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .4px; }
+.card .value { font-size: 24px; font-weight: 650; font-variant-numeric: tabular-nums; }
+.card .value.small { font-size: 15px; font-weight: 600; padding-top: 6px; }
+.card.in .value { color: #2f4bd6; }
+.card.out .value { color: #c0542b; }
+.chart { margin: 0; border: 1px solid var(--line); border-radius: 8px; padding: 8px 8px 4px; background: #fff; }
+.chart svg { display: block; width: 100%; height: 180px; }
+.chart .line { fill: none; stroke-width: 2; vector-effect: non-scaling-stroke; stroke-linejoin: round; }
+.chart .line.in { stroke: #2f4bd6; }
+.chart .line.out { stroke: #c0542b; }
+.chart .area { stroke: none; }
+.chart .area.in { fill: rgba(47, 75, 214, .10); }
+.chart .area.out { fill: rgba(192, 84, 43, .08); }
+.chart .gridline { stroke: var(--line); stroke-width: 1; vector-effect: non-scaling-stroke; }
+.chart figcaption { display: flex; gap: 14px; font-size: 13px; padding: 4px 4px 0; }
+.chart .key::before { content: ""; display: inline-block; width: 14px; height: 3px; margin-right: 6px; vertical-align: 3px; border-radius: 2px; }
+.chart .key.in::before { background: #2f4bd6; }
+.chart .key.out::before { background: #c0542b; }
+.chart #chart-scale { margin-left: auto; }
+.columns { display: grid; grid-template-columns: 1fr 1fr; gap: 18px; }
+.grid-table { width: 100%; border-collapse: collapse; font-size: 14px; }
+.grid-table th { text-align: left; font-size: 12px; color: var(--muted); font-weight: 600; text-transform: uppercase; letter-spacing: .4px; border-bottom: 1px solid var(--line); padding: 6px 6px; }
+.grid-table td { border-bottom: 1px solid var(--line); padding: 6px 6px; overflow-wrap: anywhere; }
+.grid-table td.path, .grid-table td.route { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; }
+.grid-table .num { text-align: right; font-variant-numeric: tabular-nums; width: 5em; }
+.grid-table tr.empty td { color: var(--muted); font-style: italic; }
+.backplane-on { color: var(--ok); }
+.backplane-off { color: var(--warn); }
+@media (max-width: 640px) {
+  .cards { grid-template-columns: repeat(2, 1fr); }
+  .columns { grid-template-columns: 1fr; }
+}
+.dash-intro code { white-space: nowrap; }
+
+"""#,
+        "js/dashboard.js": #"""
+/* The /dashboard page: draws each snapshot /ws/dashboard pushes (see DashboardFeed.swift).
+ * Everything from the server is written with textContent or as SVG attributes of numbers:
+ * room names are user input and are shown, never parsed as HTML. */
+(function () {
+  "use strict";
+  var statusEl = document.getElementById("status");
+  var ws = frond.ws("/ws/dashboard", { reconnectInterval: 2000, maxReconnectAttempts: 1000 });
+
+  function setStatus(text, open) {
+    statusEl.textContent = text;
+    statusEl.classList.toggle("is-open", open);
+  }
+
+  function setText(id, value) { document.getElementById(id).textContent = value; }
+
+  function formatRate(value) { return value >= 100 ? String(Math.round(value)) : value.toFixed(1); }
+
+  function cell(text, className) {
+    var td = document.createElement("td");
+    td.textContent = text;
+    if (className) { td.className = className; }
+    return td;
+  }
+
+  // Replaces the rows of a <tbody>: one <tr> per item from makeCells, or the empty message.
+  function fillTable(id, items, makeCells, emptyText, columns) {
+    var body = document.getElementById(id);
+    var rows = [];
+    if (items.length === 0) {
+      var tr = document.createElement("tr");
+      tr.className = "empty";
+      var td = cell(emptyText);
+      td.colSpan = columns;
+      tr.appendChild(td);
+      rows.push(tr);
+    }
+    items.forEach(function (item) {
+      var row = document.createElement("tr");
+      makeCells(item).forEach(function (td) { row.appendChild(td); });
+      rows.push(row);
+    });
+    body.replaceChildren.apply(body, rows);
+  }
+
+  function timeOfDay(seconds) {
+    return new Date(seconds * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+  }
+
+  var SVG = "http://www.w3.org/2000/svg";
+  var WIDTH = 720, HEIGHT = 180, SLOTS = 180;
+
+  // A nice round top for the scale: 1, 2, 5, 10, 20, 50, ...
+  function niceCeiling(value) {
+    if (value <= 1) { return 1; }
+    var power = Math.pow(10, Math.floor(Math.log10(value)));
+    var steps = [1, 2, 5, 10];
+    for (var i = 0; i < steps.length; i++) { if (value <= steps[i] * power) { return steps[i] * power; } }
+    return 10 * power;
+  }
+
+  function drawChart(history) {
+    var top = niceCeiling(history.reduce(function (m, p) { return Math.max(m, p[0], p[1]); }, 0));
+    var step = WIDTH / (SLOTS - 1);
+    var offset = SLOTS - history.length;   // newest point at the right edge
+    function points(index) {
+      return history.map(function (p, i) {
+        var x = (offset + i) * step;
+        var y = HEIGHT - 4 - (p[index] / top) * (HEIGHT - 8);
+        return x.toFixed(1) + "," + y.toFixed(1);
+      }).join(" ");
+    }
+    // Each line, and the same points closed along the bottom edge as a faint area under it.
+    [["in", 0], ["out", 1]].forEach(function (series) {
+      var line = points(series[1]);
+      document.getElementById("line-" + series[0]).setAttribute("points", line);
+      var area = history.length ? (offset * step).toFixed(1) + "," + HEIGHT + " " + line + " " + WIDTH + "," + HEIGHT : "";
+      document.getElementById("area-" + series[0]).setAttribute("points", area);
+    });
+    var grid = document.getElementById("grid");
+    var lines = [];
+    for (var k = 1; k <= 3; k++) {
+      var line = document.createElementNS(SVG, "line");
+      var y = (HEIGHT * k / 4).toFixed(1);
+      line.setAttribute("x1", "0"); line.setAttribute("x2", String(WIDTH));
+      line.setAttribute("y1", y); line.setAttribute("y2", y);
+      line.setAttribute("class", "gridline");
+      lines.push(line);
+    }
+    grid.replaceChildren.apply(grid, lines);
+    setText("chart-scale", "top: " + top + "/s · last " + Math.round(history.length / 60 * 10) / 10 + " min watched");
+  }
+
+  function showBackplane(backplane) {
+    var el = document.getElementById("backplane");
+    if (backplane === null) {
+      el.textContent = "off (this process only)";
+      el.className = "value small";
+      return;
+    }
+    el.textContent = (backplane.connected ? "connected" : "disconnected") + " · " + backplane.published + " out · " +
+      backplane.received + " in" + (backplane.dropped ? " · " + backplane.dropped + " dropped" : "");
+    el.className = "value small " + (backplane.connected ? "backplane-on" : "backplane-off");
+  }
+
+  function show(stats) {
+    setText("connections", String(stats.connections));
+    setText("open-paths", String(stats.open_paths));
+    setText("http-requests", String(stats.http_requests));
+    var latest = stats.history.length ? stats.history[stats.history.length - 1] : [0, 0];
+    setText("rate-in", formatRate(latest[0]));
+    setText("rate-out", formatRate(latest[1]));
+    showBackplane(stats.backplane);
+    drawChart(stats.history);
+    fillTable("rooms", stats.rooms, function (room) {
+      return [cell(room.path, "path"), cell(String(room.members), "num count")];
+    }, "No open WebSockets yet.", 2);
+    fillTable("routes", stats.routes, function (route) {
+      return [cell(route.route, "route"), cell(String(route.open), "num")];
+    }, "None yet.", 2);
+    fillTable("disconnects", stats.disconnects, function (entry) {
+      return [cell(timeOfDay(entry.time)), cell(entry.path, "path"), cell(entry.code === null ? "–" : String(entry.code), "num"),
+              cell(entry.reason)];
+    }, "Nobody has left yet.", 4);
+    setStatus("Live · updated " + timeOfDay(stats.time), true);
+  }
+
+  ws.on("open", function () { setStatus("Live", true); });
+  ws.on("message", function (data) {
+    var stats;
+    try { stats = JSON.parse(data); } catch (e) { return; }
+    if (stats && stats.type === "stats") { show(stats); }
+  });
+  ws.on("close", function () { setStatus(ws.status === "reconnecting" ? "Reconnecting..." : "Disconnected", false); });
+})();
+
+"""#,
         "js/frond.js": #"""
 /*!
  * frond.js — Tina4's small browser helper (WebSocket part).

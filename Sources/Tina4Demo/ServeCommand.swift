@@ -116,6 +116,7 @@ enum ServeCommand {
         } catch {
             throw Failure(message: error.description, exitCode: 1)
         }
+        configuration.metricsPaths = Demos.dashboardPaths
         if let host = options["host"] { configuration.host = host }
         if let portText = options["port"] {
             guard let port = Int(portText), (0...65535).contains(port) else {

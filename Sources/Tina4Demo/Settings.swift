@@ -36,6 +36,8 @@ enum Settings {
         Row(name: "TINA4_WS_BACKPLANE_URL", defaultValue: backplane.url.description, meaning: "redis://[user:pass@]host:port/db"),
         Row(name: "TINA4_WS_BACKPLANE_QUEUE", defaultValue: "\(backplane.queueLimit)",
             meaning: "envelopes kept while Redis is away (\(backplane.queueByteLimit >> 20) MiB at most), then published in order"),
+        Row(name: "TINA4_METRICS", defaultValue: defaults.metrics.rawValue,
+            meaning: "who may read /metrics and /dashboard: on, off (404) or loopback (127.0.0.1/::1 only, others get 403)"),
     ]
 
     /// The rows as aligned lines, two spaces in.

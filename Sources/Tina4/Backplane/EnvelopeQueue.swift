@@ -15,6 +15,8 @@ struct EnvelopeQueue: Sendable {
     private(set) var byteCount = 0
     /// Envelopes dropped because the queue was full, since the last ``takeDropped()``.
     private(set) var dropped = 0
+    /// Envelopes dropped because the queue was full, ever (for `/metrics`).
+    private(set) var droppedTotal = 0
 
     init(limit: Int, byteLimit: Int) {
         self.limit = limit
@@ -74,6 +76,7 @@ struct EnvelopeQueue: Sendable {
         while count > 0 && (count > limit || byteCount > byteLimit) {
             _ = popFirst()
             dropped += 1
+            droppedTotal += 1
         }
     }
 }

@@ -85,6 +85,9 @@ public final class RedisBackplane: WebSocketHubRelay {
     /// Envelopes published and acknowledged by Redis, and envelopes from other instances delivered.
     public internal(set) var publishedCount = 0
     public internal(set) var receivedCount = 0
+    /// Envelopes queued while the publishing connection was down, and envelopes Redis refused.
+    private(set) var queuedWhileDisconnectedCount = 0
+    private(set) var refusedCount = 0
 
     public init(configuration: BackplaneConfiguration, hub: WebSocketHub, log: Log? = nil) {
         self.configuration = configuration
@@ -145,6 +148,7 @@ public final class RedisBackplane: WebSocketHubRelay {
         sequence += 1
         let envelope = BackplaneEnvelope(source: instanceID, target: .path(path), exclude: connectionID, payload: payload, sequence: sequence)
         outbox.push(envelope.encoded())
+        if !publisher.isReady { queuedWhileDisconnectedCount += 1 }
         if outbox.dropped > 0 && outageStarted == nil {
             let dropped = outbox.takeDropped()
             if let more = dropLog.allow(now: loop.now()) {
@@ -152,6 +156,11 @@ public final class RedisBackplane: WebSocketHubRelay {
             }
         }
         schedulePump()
+    }
+
+    var metrics: BackplaneMetrics {
+        BackplaneMetrics(connected: isConnected, published: publishedCount, received: receivedCount,
+                         queuedWhileDisconnected: queuedWhileDisconnectedCount, dropped: outbox.droppedTotal + refusedCount)
     }
 
     func remoteCount(path: String) -> Int {
@@ -216,6 +225,7 @@ public final class RedisBackplane: WebSocketHubRelay {
                 inFlightHead = 0
             }
             if case .error(let message) = reply {
+                refusedCount += 1
                 if let more = dropLog.allow(now: loop.now()) {
                     log.warn("[backplane] Redis refused a PUBLISH: \(message); the envelope is dropped\(more > 0 ? " (\(more) similar not shown)" : "")")
                 }

@@ -11,4 +11,6 @@ protocol WebSocketHubRelay: AnyObject {
     func remoteCount(path: String) -> Int
     /// The number of local connections on `path` changed.
     func localCountChanged(path: String)
+    /// Connected or not, and the envelope counts (for `/metrics` and the dashboard).
+    var metrics: BackplaneMetrics { get }
 }

@@ -2,6 +2,9 @@
 ///
 /// In order, for one ``ParsedRequest`` (``dispatch(_:)``):
 /// 1. the path is percent-decoded into segments (400 and close when it cannot be);
+///    `/metrics` and the other metrics paths (``ServerConfiguration/metricsPaths``) are then
+///    answered or refused under ``MetricsAccess`` (404 when off; 403 for a peer elsewhere when
+///    loopback-only, the only time the peer's address is asked); `GET /metrics` is answered here;
 /// 2. an `Upgrade: websocket` request goes to its WebSocket route: the opening handshake is
 ///    validated, a permessage-deflate offer answered (``PerMessageDeflateNegotiation``) and
 ///    ``Outcome/upgrade(_:)`` returned (404 and close without a route, the handshake's
@@ -58,18 +61,29 @@ final class HTTPDispatcher {
     /// How permessage-deflate offers are answered (``ServerConfiguration/compression``).
     let compression: PerMessageDeflateConfiguration
 
-    init(routes: RouteTable, staticFiles: StaticFiles?, log: Log, compression: PerMessageDeflateConfiguration = .init()) {
+    /// Who may read `/metrics` and ``metricsPaths`` (``ServerConfiguration/metrics``).
+    let metricsAccess: MetricsAccess
+    /// `/metrics` and the paths answered under its rule (``ServerConfiguration/metricsPaths``).
+    let metricsPaths: Set<String>
+
+    init(routes: RouteTable, staticFiles: StaticFiles?, log: Log, compression: PerMessageDeflateConfiguration = .init(),
+         metricsAccess: MetricsAccess = .loopback, metricsPaths: Set<String> = []) {
         self.routes = routes
         self.staticFiles = staticFiles
         self.log = log
         self.compression = compression
+        self.metricsAccess = metricsAccess
+        self.metricsPaths = metricsPaths.union([MetricsEndpoint.path])
     }
 
-    func dispatch(_ parsed: ParsedRequest) -> Outcome {
+    /// `peer` is asked whether the client is on this machine only for a metrics path (nil, in
+    /// unit tests: an in-process caller, allowed).
+    func dispatch(_ parsed: ParsedRequest, from peer: (any RequestPeer)? = nil) -> Outcome {
         let head = parsed.head
         guard let segments = decodePathSegments(head.path) else {
             return .respond(Response.error(400, "malformed percent-encoding in the path", json: wantsJSON(head)), close: true)
         }
+        if let answer = metricsGate(head, segments: segments, peer: peer) { return answer }
         if head.headers.containsToken("websocket", in: "Upgrade") {
             guard let match = routes.matchWebSocket(segments: segments) else {
                 return .respond(Response.error(404, "no WebSocket route at \(head.path)", json: false), close: true)
@@ -105,6 +119,29 @@ final class HTTPDispatcher {
             }
             return .respond(Response.error(404, "nothing is served at \(path)", json: wantsJSON(head)), close: false)
         }
+    }
+
+    /// The answer for `/metrics` and the other metrics paths (``MetricsAccess``): 404 when off,
+    /// 403 for a client elsewhere when loopback-only (one log line), the exposition for
+    /// `GET /metrics`; nil lets routing go on (a dashboard route that is allowed).
+    private func metricsGate(_ head: HTTPRequestHead, segments: [String], peer: (any RequestPeer)?) -> Outcome? {
+        let path = "/" + segments.joined(separator: "/")
+        guard metricsPaths.contains(path) else { return nil }
+        let upgrade = head.headers.containsToken("websocket", in: "Upgrade")
+        switch metricsAccess {
+        case .on:
+            break
+        case .off:
+            return .respond(Response.error(404, "nothing is served at \(path)", json: wantsJSON(head)), close: upgrade)
+        case .loopback:
+            if let peer, !peer.isLoopback {
+                log.info("[http] \(peer.logName): \(path) refused, answered to loopback clients only (TINA4_METRICS=loopback)")
+                return .respond(Response.error(403, "\(path) is answered to clients on this machine only", json: wantsJSON(head)),
+                                close: upgrade)
+            }
+        }
+        guard path == MetricsEndpoint.path, !upgrade else { return nil }
+        return .respond(MetricsEndpoint.respond(method: head.method, hub: routes.hub), close: false)
     }
 
     /// The answer to a request the connection rejects (a parse error, a timeout): JSON when the

@@ -78,6 +78,7 @@ final class HTTPSession: ChannelSession {
             dispatch(request)
         case .reject(let status, let reason, let head, let message):
             dispatcher.log.info("[http] \(channel.logName): \(message)")
+            metrics.httpAnswered(method: head?.method ?? "", status: status, startedAt: nil)
             connection.respond(dispatcher.rejection(status: status, reason: reason, head: head), close: true, date: CurrentHTTPDate.value)
         case .respond(let bytes, let close):
             channel.send(bytes.head)
@@ -91,14 +92,21 @@ final class HTTPSession: ChannelSession {
         }
     }
 
+    /// Where requests are counted: the hub's metrics.
+    private var metrics: ServerMetrics { dispatcher.routes.hub.metrics }
+
     private func dispatch(_ request: ParsedRequest) {
-        switch dispatcher.dispatch(request) {
+        let started = MonotonicClock.nanoseconds()
+        let method = request.head.method
+        switch dispatcher.dispatch(request, from: channel) {
         case .respond(let response, let close):
+            metrics.httpAnswered(method: method, status: response.status, startedAt: started)
             connection.respond(response, close: close, date: CurrentHTTPDate.value)
         case .respondLater(let work):
             Task { @MainActor [weak self] in
                 let response = await work()
                 guard let self else { return }
+                self.metrics.httpAnswered(method: method, status: response.status, startedAt: started)
                 self.connection.respond(response, close: false, date: CurrentHTTPDate.value)
                 self.run()
             }
@@ -107,6 +115,7 @@ final class HTTPSession: ChannelSession {
                 channel.closeNow()
                 return
             }
+            metrics.httpAnswered(method: method, status: 101, startedAt: started)
             let leftover = connection.upgrade()
             cancelTimer()
             channel.send(upgrade.response)

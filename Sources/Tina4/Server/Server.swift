@@ -45,6 +45,9 @@ public final class Server {
     /// Pings every WebSocket each ``ServerConfiguration/pingIntervalMilliseconds`` (one timer).
     let heartbeat: WebSocketHeartbeat
 
+    /// The counters behind `/metrics` (those of ``hub``, shared by the servers of one route table).
+    public var metrics: ServerMetrics { routes.hub.metrics }
+
     /// Open TCP connections (HTTP and WebSocket).
     public var openConnectionCount: Int { channels.count }
 
@@ -67,7 +70,8 @@ public final class Server {
             maxWebSocketOutputBytes: configuration.maxWebSocketOutputBytes, webSocketRateLimit: configuration.webSocketRateLimit)
         heartbeat = WebSocketHeartbeat(channels: channels, intervalMilliseconds: configuration.pingIntervalMilliseconds)
         dispatcher = HTTPDispatcher(routes: routes, staticFiles: StaticFiles(root: configuration.publicDirectory), log: log,
-                                    compression: configuration.compression)
+                                    compression: configuration.compression, metricsAccess: configuration.metrics,
+                                    metricsPaths: configuration.metricsPaths)
         httpLimits = HTTPConnection.Limits(configuration)
     }
 

@@ -53,6 +53,11 @@ public struct ServerConfiguration: Sendable {
     public var templateDirectory = "src/templates"
     /// permessage-deflate (RFC 7692) policy; `TINA4_WS_COMPRESSION=off` disables it.
     public var compression = PerMessageDeflateConfiguration()
+    /// Who may read `/metrics` (and ``metricsPaths``): `TINA4_METRICS=off|on|loopback`.
+    public var metrics = MetricsAccess.loopback
+    /// Other paths answered under the same rule as `/metrics` (exact canonical paths, HTTP or
+    /// WebSocket): `tina4 serve` adds the dashboard's `/dashboard` and `/ws/dashboard`.
+    public var metricsPaths: Set<String> = []
 
     public init() {}
 
@@ -71,7 +76,8 @@ public struct ServerConfiguration: Sendable {
 
     /// Defaults overridden by `TINA4_HOST`/`HOST`, `TINA4_PORT`/`PORT`, `TINA4_WS_MAX_MESSAGE`,
     /// `TINA4_MAX_BODY`, `TINA4_WS_MAX_BUFFER` (bytes), `TINA4_WS_COMPRESSION` (on/off),
-    /// `TINA4_WS_PING_INTERVAL` (seconds, 0: off), `TINA4_WS_RATE_LIMIT` (COUNT/SECONDS or off).
+    /// `TINA4_WS_PING_INTERVAL` (seconds, 0: off), `TINA4_WS_RATE_LIMIT` (COUNT/SECONDS or off),
+    /// `TINA4_METRICS` (off/on/loopback).
     public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> ServerConfiguration {
         var configuration = ServerConfiguration()
         if let host = [environment["TINA4_HOST"], environment["HOST"]].lazy.compactMap({ $0 }).first(where: { !$0.isEmpty }) {
@@ -102,6 +108,7 @@ public struct ServerConfiguration: Sendable {
             configuration.webSocketRateLimit = limit
         }
         configuration.compression = try PerMessageDeflateConfiguration.fromEnvironment(environment)
+        configuration.metrics = try MetricsAccess.fromEnvironment(environment)
         return configuration
     }
 

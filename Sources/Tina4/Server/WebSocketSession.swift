@@ -54,6 +54,7 @@ extension WebSocketConnection: ChannelSession {
     // MARK: ChannelSession
 
     func received(_ bytes: UnsafeRawBufferPointer) {
+        hub.metrics.webSocketBytesIn &+= bytes.count
         if machine.isRateLimited, let channel = transport as? Channel, let limit = channel.group.webSocketRateLimit {
             perform(machine.received(bytes, rateLimit: limit, now: channel.loop.now()))
         } else {
@@ -79,6 +80,8 @@ extension WebSocketConnection: ChannelSession {
 
     func channelClosed() {
         perform(machine.socketGone())
+        let ending = machine.state.ending ?? .socketGone
+        hub.metrics.webSocketClosed(self, code: ending.closeCode, reason: ending.summary)
         transport = nil   // the channel holds this session; this ends the cycle
     }
 
@@ -86,8 +89,9 @@ extension WebSocketConnection: ChannelSession {
 
     /// Queues an already-encoded frame (a push from outside a handler); dropped once closing.
     func send(_ bytes: OutgoingBytes) {
-        guard machine.isOpen else { return }
-        transport?.send(bytes)
+        guard machine.isOpen, let transport else { return }
+        hub.metrics.webSocketSent(bytes: bytes.count)
+        transport.send(bytes)
     }
 
     /// Starts the closing handshake from the server side (`code` must be valid on the wire).
@@ -119,6 +123,7 @@ extension WebSocketConnection: ChannelSession {
                 }
             }
             guard let (event, data) = delivery else { return }
+            if event == .message { hub.metrics.webSocketMessagesIn &+= 1 }
             var threw = false
             do {
                 try handler(self, event, data)
@@ -177,6 +182,7 @@ extension WebSocketConnection: ChannelSession {
 
     /// Every connection the server drops for a limit passes here, once, with its reason.
     private func dropped(_ reason: WebSocketConnectionMachine.DropReason) {
+        hub.metrics.webSocketDropped(WebSocketDropReason(reason), connection: self)
         let code = reason.code.rawValue
         switch reason {
         case .heartbeatTimeout:

@@ -92,14 +92,16 @@ public final class WebSocketConnection {
 
     /// Sends a text message to this client only.
     public func send(_ text: String) {
-        guard let frame = outgoing(text: text) else { return }
-        transport?.send(frame)
+        guard let frame = outgoing(text: text), let transport else { return }
+        hub.metrics.webSocketSent(bytes: frame.count)
+        transport.send(frame)
     }
 
     /// Sends a binary message to this client only.
     public func send(_ bytes: [UInt8]) {
-        guard let frame = outgoing(binary: bytes) else { return }
-        transport?.send(frame)
+        guard let frame = outgoing(binary: bytes), let transport else { return }
+        hub.metrics.webSocketSent(bytes: frame.count)
+        transport.send(frame)
     }
 
     /// The frame for a message to this client (compressed when it agreed permessage-deflate and

@@ -17,12 +17,16 @@ public final class WebSocketHub {
     /// The backplane carrying broadcasts to other instances (``RedisBackplane``); nil: local only.
     var relay: (any WebSocketHubRelay)?
 
+    /// What `/metrics` and the dashboard report for the connections of this hub.
+    public let metrics = ServerMetrics()
+
     public init() {}
 
     func add(_ connection: WebSocketConnection) {
         groups[connection.path, default: []].append(connection)
         connection.hubIndex = Int32(groups[connection.path]!.count - 1)
         totalCount += 1
+        metrics.webSocketJoined(route: connection.route)
         relay?.localCountChanged(path: connection.path)
     }
 
@@ -38,6 +42,7 @@ public final class WebSocketHub {
         }
         connection.hubIndex = -1
         totalCount -= 1
+        metrics.webSocketLeft(route: connection.route)
         if !group.isEmpty { groups[connection.path] = group }
         relay?.localCountChanged(path: connection.path)
     }
@@ -52,6 +57,32 @@ public final class WebSocketHub {
     /// Every path with open connections in this process, and how many.
     public func localCounts() -> [String: Int] { groups.mapValues(\.count) }
 
+    /// How many distinct paths have open connections in this process.
+    public var openPathCount: Int { groups.count }
+
+    /// The `limit` paths with the most open connections in this process, busiest first (ties
+    /// by path). One pass over the paths, keeping the best `limit`.
+    public func busiestPaths(limit: Int) -> [(path: String, count: Int)] {
+        guard limit > 0 else { return [] }
+        var best: [(path: String, count: Int)] = []
+        func before(_ a: (path: String, count: Int), _ b: (path: String, count: Int)) -> Bool {
+            a.count != b.count ? a.count > b.count : a.path < b.path
+        }
+        for (path, group) in groups {
+            let entry = (path: path, count: group.count)
+            if best.count == limit {
+                guard before(entry, best[limit - 1]) else { continue }
+                best.removeLast()
+            }
+            let index = best.firstIndex { before(entry, $0) } ?? best.count
+            best.insert(entry, at: index)
+        }
+        return best
+    }
+
+    /// The backplane's state and counts, nil when none is running.
+    public var backplaneMetrics: BackplaneMetrics? { relay?.metrics }
+
     /// The open connections on `path` (a snapshot).
     public func connections(path: String) -> [WebSocketConnection] { groups[path] ?? [] }
 
@@ -59,7 +90,9 @@ public final class WebSocketHub {
     @discardableResult
     public func broadcast(text: String, toPath path: String, excluding excluded: WebSocketConnection? = nil) -> Int {
         var frames = BroadcastFrames(text: text)
-        let delivered = groups[path].map { deliver(&frames, to: $0) { $0 === excluded } } ?? 0
+        var bytes = 0
+        let delivered = groups[path].map { deliver(&frames, to: $0, bytes: &bytes) { $0 === excluded } } ?? 0
+        metrics.broadcastDelivered(to: delivered, bytes: bytes)
         relay?.relay(.text(text), toPath: path, excluding: excluded?.id)
         return delivered
     }
@@ -68,7 +101,9 @@ public final class WebSocketHub {
     @discardableResult
     public func broadcast(binary bytes: [UInt8], toPath path: String, excluding excluded: WebSocketConnection? = nil) -> Int {
         var frames = BroadcastFrames(binary: bytes)
-        let delivered = groups[path].map { deliver(&frames, to: $0) { $0 === excluded } } ?? 0
+        var queued = 0
+        let delivered = groups[path].map { deliver(&frames, to: $0, bytes: &queued) { $0 === excluded } } ?? 0
+        metrics.broadcastDelivered(to: delivered, bytes: queued)
         relay?.relay(.binary(bytes), toPath: path, excluding: excluded?.id)
         return delivered
     }
@@ -81,12 +116,16 @@ public final class WebSocketHub {
         case .text(let text): frames = BroadcastFrames(text: text)
         case .binary(let bytes): frames = BroadcastFrames(binary: bytes)
         }
+        var bytes = 0
+        let delivered: Int
         switch envelope.target {
         case .path(let path):
-            return groups[path].map { deliver(&frames, to: $0) { $0.id == envelope.exclude } } ?? 0
+            delivered = groups[path].map { deliver(&frames, to: $0, bytes: &bytes) { $0.id == envelope.exclude } } ?? 0
         case .all:
-            return groups.values.reduce(0) { $0 + deliver(&frames, to: $1) { $0.id == envelope.exclude } }
+            delivered = groups.values.reduce(0) { $0 + deliver(&frames, to: $1, bytes: &bytes) { $0.id == envelope.exclude } }
         }
+        metrics.broadcastDelivered(to: delivered, bytes: bytes)
+        return delivered
     }
 
     /// Queues the broadcast's shared bytes on every member: `frames` encodes the plain frame
@@ -95,13 +134,17 @@ public final class WebSocketHub {
     /// being open), so the only check per receiver is that its socket is still there.
     /// `skipped` names the one receiver left out: the sender by identity for a local broadcast,
     /// by id for a relayed envelope (the sender is on another instance, or is here by id only).
-    private func deliver(_ frames: inout BroadcastFrames, to group: [WebSocketConnection],
+    /// `bytes` grows by what was queued (for ``metrics``: one add per receiver, counted once per
+    /// broadcast by the caller).
+    private func deliver(_ frames: inout BroadcastFrames, to group: [WebSocketConnection], bytes: inout Int,
                          skipping skipped: (WebSocketConnection) -> Bool) -> Int {
         var delivered = 0
         for connection in group where !skipped(connection) {
             guard let transport = connection.transport else { continue }
-            transport.send(frames.bytes(for: connection.outboundCompression))
+            let frame = frames.bytes(for: connection.outboundCompression)
+            transport.send(frame)
             delivered &+= 1
+            bytes &+= frame.count
         }
         return delivered
     }

@@ -14,6 +14,7 @@ import Testing
         }
         func remoteCount(path: String) -> Int { remote[path] ?? 0 }
         func localCountChanged(path: String) { changed.append(path) }
+        var metrics: BackplaneMetrics { BackplaneMetrics(connected: true, published: 3, received: 2, queuedWhileDisconnected: 1, dropped: 0) }
     }
 
     let hub = WebSocketHub()

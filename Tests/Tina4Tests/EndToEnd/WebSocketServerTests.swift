@@ -386,5 +386,10 @@ import Testing
         #expect(echoed == 400)
         #expect(sawLeft)
         #expect(count == 1)
+        let (dropped, drops) = await MainActor.run {
+            (server.hub.metrics.dropped(.slowConsumer), server.hub.metrics.lastDisconnects.filter { $0.reason == "slow consumer" })
+        }
+        #expect(dropped == 1)   // counted where the server drops it, and remembered with its path and close code
+        #expect(drops.map(\.path) == ["/ws/chat/flood"] && drops.map(\.code) == [1006])
     }
 }

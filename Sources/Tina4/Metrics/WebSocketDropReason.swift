@@ -1,0 +1,52 @@
+/// Why the server dropped a WebSocket connection (or refused one) on its own initiative: the
+/// `reason` label of `tina4_websocket_dropped_total`.
+///
+/// Each reason is counted by one call at the one spot it happens:
+/// ```swift
+/// hub.metrics.webSocketDropped(.slowConsumer, connection: connection)   // an open connection
+/// hub.metrics.webSocketRefused(.originRefused, path: path)              // a refused handshake
+/// ```
+/// A reason's series is exposed only once a code path can count it (``wired``), so `/metrics`
+/// never shows a counter that nothing can ever increment.
+public enum WebSocketDropReason: Int, CaseIterable, Sendable {
+    /// More than the output cap was queued on a client that is not reading.
+    case slowConsumer
+    /// The client sent more messages than the per-connection rate limit allows.
+    case rateLimited
+    /// No pong (nor any frame) within a heartbeat interval after a ping.
+    case heartbeatTimeout
+    /// A fragmented message made no progress in time.
+    case partialMessageTimeout
+    /// The handshake's `Origin` is not allowed (403).
+    case originRefused
+    /// The server was at its connection cap (503).
+    case connectionCap
+
+    /// The label value: `slow_consumer`, `rate_limited`, …
+    public var label: String {
+        switch self {
+        case .slowConsumer: "slow_consumer"
+        case .rateLimited: "rate_limited"
+        case .heartbeatTimeout: "heartbeat_timeout"
+        case .partialMessageTimeout: "partial_message_timeout"
+        case .originRefused: "origin_refused"
+        case .connectionCap: "connection_cap"
+        }
+    }
+
+    /// The reasons this build counts: a reason joins the list in the same change that adds its
+    /// ``ServerMetrics/webSocketDropped(_:connection:)`` or ``ServerMetrics/webSocketRefused(_:path:)`` call.
+    public static let wired: [WebSocketDropReason] = [.slowConsumer, .rateLimited, .heartbeatTimeout, .partialMessageTimeout]
+}
+
+extension WebSocketDropReason {
+    /// The reason a connection machine decided to drop a connection for, as counted.
+    init(_ reason: WebSocketConnectionMachine.DropReason) {
+        switch reason {
+        case .slowConsumer: self = .slowConsumer
+        case .rateLimited: self = .rateLimited
+        case .heartbeatTimeout: self = .heartbeatTimeout
+        case .messageStalled: self = .partialMessageTimeout
+        }
+    }
+}
