@@ -114,13 +114,16 @@ class Client:
         self.writer.write(masked_frame(data[:-4], rsv1=True))
 
     async def next_message(self):
-        """The next text/binary payload (control frames are skipped)."""
+        """The next text/binary payload (pings are answered, other control frames skipped),
+        so a long run outlives the server's heartbeat."""
         while True:
             frame = self._take_frame()
             if frame is not None:
                 opcode, payload = frame
                 if opcode in (0x1, 0x2):
                     return payload
+                if opcode == 0x9:
+                    self.writer.write(masked_frame(payload, opcode=0xA))
                 continue
             chunk = await self.reader.read(65536)
             if not chunk:

@@ -2,7 +2,9 @@
 ///
 /// Only connections that are waiting for something (a close handshake, a slow request, a
 /// keep-alive expiry) hold a timer; an idle WebSocket holds none. Cancelled timers are dropped
-/// lazily when they reach the top of the heap.
+/// lazily when they reach the top of the heap, or all at once when they outnumber the live ones:
+/// a live timer at the top (the server's heartbeat, 30 s away) would otherwise hold back every
+/// cancelled one behind it, such as the request timer of each connection that upgraded.
 @MainActor
 struct TimerQueue {
     /// Identifies a scheduled timer so it can be cancelled.
@@ -28,6 +30,9 @@ struct TimerQueue {
 
     var count: Int { pending.count }
 
+    /// Entries held, cancelled ones included (for tests).
+    var storedCount: Int { heap.count }
+
     mutating func add(deadline: UInt64, _ action: @escaping @MainActor () -> Void) -> Token {
         let id = nextID
         nextID += 1
@@ -39,6 +44,13 @@ struct TimerQueue {
 
     mutating func cancel(_ token: Token) {
         pending.remove(token.id)
+        if heap.count > 64 && heap.count > 2 * pending.count { compact() }   // amortised O(1) per cancel
+    }
+
+    /// Rebuilds the heap from the live entries only (releasing the cancelled ones' actions).
+    private mutating func compact() {
+        heap.removeAll { !pending.contains($0.id) }
+        for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(index) }
     }
 
     /// Removes and returns the earliest timer due at or before `now`. The caller runs it outside
