@@ -3,7 +3,9 @@
 /// In order, for one ``ParsedRequest`` (``dispatch(_:)``):
 /// 1. the path is percent-decoded into segments (400 and close when it cannot be);
 /// 2. an `Upgrade: websocket` request goes to its WebSocket route: the opening handshake is
-///    validated, a permessage-deflate offer answered (``PerMessageDeflateNegotiation``) and
+///    validated, the `Origin` checked (403 when ``ServerConfiguration/allowedOrigins`` refuses
+///    it), a subprotocol chosen (``WebSocketSubprotocols``; 400 for an offer that is not a
+///    token), a permessage-deflate offer answered (``PerMessageDeflateNegotiation``) and
 ///    ``Outcome/upgrade(_:)`` returned (404 and close without a route, the handshake's
 ///    rejection status and close when it is invalid);
 /// 3. the HTTP route table is matched; only for a route that matched is the body decoded (JSON
@@ -48,9 +50,10 @@ final class HTTPDispatcher {
         var path: String
         var params: [String: String]
         var headers: HTTPHeaders
-        /// The route's pattern as written (for log lines).
-        var route: String
-        var handler: WebSocketHandler
+        /// The route: its pattern as written (for log lines), handler and subprotocols.
+        var endpoint: WebSocketEndpoint
+        /// The index in `endpoint.protocols` of the subprotocol agreed (nil: none).
+        var protocolIndex: Int?
         /// What permessage-deflate (RFC 7692) settings were agreed (nil: none; the 101 says which).
         var perMessageDeflate: PerMessageDeflate?
     }
@@ -58,11 +61,16 @@ final class HTTPDispatcher {
     /// How permessage-deflate offers are answered (``ServerConfiguration/compression``).
     let compression: PerMessageDeflateConfiguration
 
-    init(routes: RouteTable, staticFiles: StaticFiles?, log: Log, compression: PerMessageDeflateConfiguration = .init()) {
+    /// Which browser origins may open a WebSocket (nil: all; ``ServerConfiguration/allowedOrigins``).
+    let allowedOrigins: WebSocketOriginPolicy?
+
+    init(routes: RouteTable, staticFiles: StaticFiles?, log: Log, compression: PerMessageDeflateConfiguration = .init(),
+         allowedOrigins: WebSocketOriginPolicy? = nil) {
         self.routes = routes
         self.staticFiles = staticFiles
         self.log = log
         self.compression = compression
+        self.allowedOrigins = allowedOrigins
     }
 
     func dispatch(_ parsed: ParsedRequest) -> Outcome {
@@ -181,6 +189,28 @@ final class HTTPDispatcher {
         case .success(let value):
             accept = value
         }
+        let headerValues = { (name: String) in head.headers.values(name) }
+        if let allowedOrigins, !allowedOrigins.allows(headerValues: headerValues) {
+            let origins = head.headers.values("Origin")
+            let shown = origins.isEmpty ? "(none)" : origins.map { String(decoding: $0.utf8.prefix(200), as: UTF8.self).debugDescription }.joined(separator: ", ")
+            log.info("[ws] \(head.path): handshake refused, 403 origin \(shown) is not in TINA4_WS_ALLOWED_ORIGINS")
+            return .respond(Response().text("origin not allowed\n", status: 403), close: true)
+        }
+        let offered: [Substring]
+        do {
+            offered = try WebSocketSubprotocols.offered(in: head.headers.values("Sec-WebSocket-Protocol"))
+        } catch {
+            let shown = String(decoding: error.element.utf8.prefix(200), as: UTF8.self).debugDescription
+            log.info("[ws] \(head.path): handshake rejected, 400 Sec-WebSocket-Protocol element \(shown) is not a token")
+            return .respond(Response().text("Sec-WebSocket-Protocol must list tokens (RFC 6455 §4.1)\n", status: 400), close: true)
+        }
+        let endpoint = match.endpoint
+        let protocolIndex = WebSocketSubprotocols.choose(offered: offered, supported: endpoint.protocols)
+        if !offered.isEmpty && protocolIndex == nil {
+            let supported = endpoint.protocols.isEmpty ? "none" : endpoint.protocols.joined(separator: ", ")
+            log.info("[ws] \(head.path): client offered subprotocols \(offered.joined(separator: ", ")) but \(endpoint.route) supports \(supported);"
+                     + " answering without Sec-WebSocket-Protocol (browsers then fail the connection)")
+        }
         var params: [String: String] = [:]
         for pair in head.rawQuery.map({ QueryString.parse($0) }) ?? [] where params[pair.name] == nil {
             params[pair.name] = pair.value
@@ -188,9 +218,10 @@ final class HTTPDispatcher {
         params.merge(match.params) { _, path in path }
         let deflate = PerMessageDeflateNegotiation.negotiate(
             offers: head.headers.values("Sec-WebSocket-Extensions"), configuration: compression)
+        let chosen = protocolIndex.map { [("Sec-WebSocket-Protocol", endpoint.protocols[$0])] } ?? []
         return .upgrade(WebSocketUpgrade(
-            response: WebSocketHandshake.switchingProtocolsResponse(accept: accept, perMessageDeflate: deflate),
+            response: WebSocketHandshake.switchingProtocolsResponse(accept: accept, perMessageDeflate: deflate, extraHeaders: chosen),
             path: CanonicalPath.from(segments: segments), params: params, headers: head.headers,
-            route: match.route, handler: match.handler, perMessageDeflate: deflate))
+            endpoint: endpoint, protocolIndex: protocolIndex, perMessageDeflate: deflate))
     }
 }

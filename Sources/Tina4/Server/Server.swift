@@ -63,7 +63,7 @@ public final class Server {
         channels = ChannelGroup(
             loop: loop, log: log, maxOutputBytes: configuration.maxOutputBytes, lingerMilliseconds: configuration.lingerMilliseconds)
         dispatcher = HTTPDispatcher(routes: routes, staticFiles: StaticFiles(root: configuration.publicDirectory), log: log,
-                                    compression: configuration.compression)
+                                    compression: configuration.compression, allowedOrigins: configuration.allowedOrigins)
         httpLimits = HTTPConnection.Limits(configuration)
     }
 

@@ -41,6 +41,9 @@ public struct ServerConfiguration: Sendable {
     public var templateDirectory = "src/templates"
     /// permessage-deflate (RFC 7692) policy; `TINA4_WS_COMPRESSION=off` disables it.
     public var compression = PerMessageDeflateConfiguration()
+    /// Browser origins that may open a WebSocket (`TINA4_WS_ALLOWED_ORIGINS`); others get 403.
+    /// nil (the default, as in the chapter) allows every origin.
+    public var allowedOrigins: WebSocketOriginPolicy?
 
     public init() {}
 
@@ -58,7 +61,8 @@ public struct ServerConfiguration: Sendable {
     }
 
     /// Defaults overridden by `TINA4_HOST`/`HOST`, `TINA4_PORT`/`PORT`, `TINA4_WS_MAX_MESSAGE`,
-    /// `TINA4_MAX_BODY` (bytes), `TINA4_WS_COMPRESSION` (on/off).
+    /// `TINA4_MAX_BODY` (bytes), `TINA4_WS_COMPRESSION` (on/off), `TINA4_WS_ALLOWED_ORIGINS`
+    /// (origins such as `https://example.com`, or `same-origin`, comma-separated).
     public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> ServerConfiguration {
         var configuration = ServerConfiguration()
         if let host = [environment["TINA4_HOST"], environment["HOST"]].lazy.compactMap({ $0 }).first(where: { !$0.isEmpty }) {
@@ -76,6 +80,14 @@ public struct ServerConfiguration: Sendable {
             configuration.maxBodyBytes = size
         }
         configuration.compression = try PerMessageDeflateConfiguration.fromEnvironment(environment)
+        if let list = environment["TINA4_WS_ALLOWED_ORIGINS"], !list.isEmpty {
+            do {
+                configuration.allowedOrigins = try WebSocketOriginPolicy(parsing: list)
+            } catch {
+                throw Invalid(name: "TINA4_WS_ALLOWED_ORIGINS", value: list,
+                              expected: "origins such as https://example.com or http://localhost:7149, or same-origin, comma-separated (\"\(error.element)\" is neither)")
+            }
+        }
         return configuration
     }
 
