@@ -26,7 +26,7 @@ enum Settings {
         Row(name: "TINA4_MAX_BODY", defaultValue: "\(defaults.maxBodyBytes)", meaning: "largest HTTP request body in bytes; bigger answers 413"),
         Row(name: "TINA4_WS_ALLOWED_ORIGINS", defaultValue: "unset (any)",
             meaning: "browser origins that may open a WebSocket (https://example.com,…; same-origin: the Host's); others get 403"),
-        Row(name: "TINA4_SECRET", defaultValue: "random per start", meaning: "HS256 secret of the /ws/secure demo's tokens"),
+        Row(name: "TINA4_SECRET", defaultValue: "random per start", meaning: "HS256 secret of the /ws/secure demo's tokens, at least 32 bytes (shorter stops serve)"),
         Row(name: "TINA4_LOG_LEVEL", defaultValue: "info", meaning: "debug, info, warn or error"),
         Row(name: "TINA4_WS_BACKPLANE", defaultValue: "unset (off)", meaning: "redis: broadcasts and counts span every instance sharing one Redis"),
         Row(name: "TINA4_WS_BACKPLANE_URL", defaultValue: backplane.url.description, meaning: "redis://[user:pass@]host:port/db"),
