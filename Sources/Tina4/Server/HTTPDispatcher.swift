@@ -189,27 +189,12 @@ final class HTTPDispatcher {
         case .success(let value):
             accept = value
         }
-        let headerValues = { (name: String) in head.headers.values(name) }
-        if let allowedOrigins, !allowedOrigins.allows(headerValues: headerValues) {
-            let origins = head.headers.values("Origin")
-            let shown = origins.isEmpty ? "(none)" : origins.map { String(decoding: $0.utf8.prefix(200), as: UTF8.self).debugDescription }.joined(separator: ", ")
-            log.info("[ws] \(head.path): handshake refused, 403 origin \(shown) is not in TINA4_WS_ALLOWED_ORIGINS")
-            return .respond(Response().text("origin not allowed\n", status: 403), close: true)
-        }
-        let offered: [Substring]
-        do {
-            offered = try WebSocketSubprotocols.offered(in: head.headers.values("Sec-WebSocket-Protocol"))
-        } catch {
-            let shown = String(decoding: error.element.utf8.prefix(200), as: UTF8.self).debugDescription
-            log.info("[ws] \(head.path): handshake rejected, 400 Sec-WebSocket-Protocol element \(shown) is not a token")
-            return .respond(Response().text("Sec-WebSocket-Protocol must list tokens (RFC 6455 §4.1)\n", status: 400), close: true)
-        }
+        if let refusal = refusedOrigin(head) { return .respond(refusal, close: true) }
         let endpoint = match.endpoint
-        let protocolIndex = WebSocketSubprotocols.choose(offered: offered, supported: endpoint.protocols)
-        if !offered.isEmpty && protocolIndex == nil {
-            let supported = endpoint.protocols.isEmpty ? "none" : endpoint.protocols.joined(separator: ", ")
-            log.info("[ws] \(head.path): client offered subprotocols \(offered.joined(separator: ", ")) but \(endpoint.route) supports \(supported);"
-                     + " answering without Sec-WebSocket-Protocol (browsers then fail the connection)")
+        let protocolIndex: Int?
+        switch chooseSubprotocol(head, endpoint: endpoint) {
+        case .success(let index): protocolIndex = index
+        case .failure(let refusal): return .respond(refusal.response, close: true)
         }
         var params: [String: String] = [:]
         for pair in head.rawQuery.map({ QueryString.parse($0) }) ?? [] where params[pair.name] == nil {
