@@ -17,7 +17,7 @@ extension Demos {
                 }
                 guard let text = connection.requiredText("text", in: message) else { return }
                 connection.broadcast(JSON([
-                    "type": "announcement", "from": connection.id, "text": text,
+                    "type": "announcement", "from": connection.id, "text": text.cappedToUTF8Bytes(FieldLimits.textBytes),
                     "timestamp": Timestamp.iso8601(),
                 ]).serialized())
             case .close:

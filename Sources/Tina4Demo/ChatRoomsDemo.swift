@@ -23,13 +23,14 @@ extension Demos {
                 if let message = data.json, message.object != nil {
                     guard let username = connection.optionalText("username", in: message, otherwise: "Anonymous"),
                           let messageText = connection.requiredText("text", in: message) else { return }
-                    (from, text) = (username, messageText)
+                    (from, text) = (username.cappedToUTF8Bytes(FieldLimits.nameBytes), messageText)
                 } else if text.trimmingWhitespace().isEmpty {
                     connection.sendError("the message must not be empty")
                     return
                 }
                 connection.broadcast(JSON([
-                    "type": "message", "room": room, "from": from, "text": text, "timestamp": Timestamp.iso8601(),
+                    "type": "message", "room": room, "from": from, "text": text.cappedToUTF8Bytes(FieldLimits.textBytes),
+                    "timestamp": Timestamp.iso8601(),
                 ]).serialized())
             case .close:
                 connection.broadcast(JSON([

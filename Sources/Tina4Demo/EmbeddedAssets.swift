@@ -385,6 +385,7 @@ Browser pages use <a href="/js/frond.js"><code>/js/frond.js</code></a>; from a t
   <li>
     <h3><code>/ws/secure?token=…</code></h3>
     <p>Checks a short-lived token on connect and closes without one. Get a token from <a href="/api/ws-token"><code>GET /api/ws-token</code></a>, then connect to <code>/ws/secure?token=THE_TOKEN</code>.</p>
+    <p><strong>Demo only:</strong> <code>/api/ws-token</code> hands a token to anyone who asks, so this socket is open to everyone. In a real application that route is where authentication goes: check the visitor's session (their login cookie) there, answer 401 without one, and put the user's id in the token instead of <code>"demo"</code>; then set <code>TINA4_WS_ALLOWED_ORIGINS</code> so that pages of other sites cannot fetch a token or open the socket with the visitor's cookies.</p>
   </li>
   <li>
     <h3><code>/ws/status</code></h3>

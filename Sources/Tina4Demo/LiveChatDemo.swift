@@ -35,7 +35,7 @@ extension Demos {
                 switch type {
                 case "set-username":
                     guard let newName = connection.requiredText("username", in: message) else { return }
-                    let shortName = String(newName.trimmingWhitespace().prefix(40))
+                    let shortName = newName.trimmingWhitespace().cappedToUTF8Bytes(FieldLimits.nameBytes)
                     chatUsers[connection.id]?.username = shortName
                     connection.broadcast(JSON([
                         "type": "system", "message": "\(username) is now known as \(shortName)",
@@ -45,7 +45,7 @@ extension Demos {
                     guard let text = connection.requiredText("text", in: message) else { return }
                     connection.broadcast(JSON([
                         "type": "message", "from": username, "from_id": connection.id,
-                        "text": text, "timestamp": Timestamp.iso8601(),
+                        "text": text.cappedToUTF8Bytes(FieldLimits.textBytes), "timestamp": Timestamp.iso8601(),
                     ]).serialized())
                 case "typing":
                     connection.broadcast(JSON(["type": "typing", "username": username]).serialized(), excludeSelf: true)

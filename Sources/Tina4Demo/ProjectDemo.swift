@@ -23,7 +23,7 @@ extension Demos {
             guard let task = request.body["task"]?.string, !task.isEmpty else {
                 return response.json(["error": "body must be JSON with a non-empty \"task\"", "status": 400], status: 400)
             }
-            let delivered = Router.pushToWebSocket("/ws/project/\(projectID)", JSON(["type": "task_completed", "task": task]))
+            let delivered = Router.pushToWebSocket("/ws/project/\(projectID)", JSON(["type": "task_completed", "task": task.cappedToUTF8Bytes(FieldLimits.textBytes)]))
             return response.json(["message": "Task completed", "delivered": delivered])
         }
     }

@@ -10,8 +10,9 @@ extension Demos {
                 connection.sendError(#"expected JSON such as {"username": "Ann", "text": "hi"}"#)
                 return
             }
-            guard let from = connection.optionalText("username", in: message, otherwise: "Anonymous"),
-                  let text = connection.requiredText("text", in: message) else { return }
+            guard let username = connection.optionalText("username", in: message, otherwise: "Anonymous"),
+                  let fullText = connection.requiredText("text", in: message) else { return }
+            let from = username.cappedToUTF8Bytes(FieldLimits.nameBytes), text = fullText.cappedToUTF8Bytes(FieldLimits.textBytes)
             // Send to sender (confirmation)
             connection.sendJson(["type": "sent", "text": text])
             // Send to everyone else

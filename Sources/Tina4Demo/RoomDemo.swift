@@ -31,7 +31,7 @@ extension Demos {
                 case "set-name":
                     guard let newName = connection.requiredText("name", in: message) else { return }
                     let oldName = roomUsers[key] ?? "Anonymous"
-                    let name = String(newName.trimmingWhitespace().prefix(40))
+                    let name = newName.trimmingWhitespace().cappedToUTF8Bytes(FieldLimits.nameBytes)
                     roomUsers[key] = name
                     connection.broadcast(JSON([
                         "type": "system", "message": "\(oldName) changed their name to \(name)",
@@ -39,7 +39,7 @@ extension Demos {
                 case "chat":
                     guard let text = connection.requiredText("text", in: message) else { return }
                     connection.broadcast(JSON([
-                        "type": "chat", "from": roomUsers[key] ?? "Anonymous", "text": text,
+                        "type": "chat", "from": roomUsers[key] ?? "Anonymous", "text": text.cappedToUTF8Bytes(FieldLimits.textBytes),
                         "timestamp": Timestamp.iso8601(),
                     ]).serialized())
                 case let other:

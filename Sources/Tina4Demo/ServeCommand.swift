@@ -19,6 +19,10 @@ enum ServeCommand {
             configuration = settings.configuration
             Log.shared.minimum = settings.logLevel
             backplaneSettings = try backplane(environment: environment)
+            Demos.tokenSigner = try Demos.makeTokenSigner(environment: environment)
+        } catch let short as Demos.ShortSecret {
+            printError(short.description)
+            return 1
         } catch let failure as Failure {
             printError(failure.message)
             return failure.exitCode

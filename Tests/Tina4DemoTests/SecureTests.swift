@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import Tina4
 @testable import Tina4Demo
@@ -94,16 +95,16 @@ extension DemoTests {
         /// With `TINA4_SECRET` set, tokens are signed with it: one signed by that secret is accepted
         /// over the wire, one signed by another is refused, and `GET /api/ws-token` signs with it.
         @Test func tina4SecretSignsTheTokens() async throws {
-            let configured = Demos.makeTokenSigner(environment: ["TINA4_SECRET": "correct horse battery staple"])
+            let configured = try Demos.makeTokenSigner(environment: ["TINA4_SECRET": "correct horse battery staple, and more"])
             let saved = await MainActor.run { Demos.tokenSigner }
             await MainActor.run { Demos.tokenSigner = configured }
             do {
-                let mine = HS256Token(secret: Array("correct horse battery staple".utf8)).issue(claims: ["sub": "ops"], lifetime: 60)
+                let mine = HS256Token(secret: Array("correct horse battery staple, and more".utf8)).issue(claims: ["sub": "ops"], lifetime: 60)
                 try await withDemoServer { server in
                     let client = try await Client.connect(server.ws + "/ws/secure?token=\(mine)")
                     #expect(try await client.receiveObject() == ["type": "welcome", "user": "ops"])
                     let issued = try #require(try await request(server, "GET", "/api/ws-token").object()["token"]?.string)
-                    #expect(try HS256Token(secret: Array("correct horse battery staple".utf8)).verify(issued)["sub"] == "demo")
+                    #expect(try HS256Token(secret: Array("correct horse battery staple, and more".utf8)).verify(issued)["sub"] == "demo")
                 }
                 let theirs = HS256Token(secret: Array("some other secret".utf8)).issue(claims: ["sub": "ops"], lifetime: 60)
                 try await expectRefusal(query: "?token=\(theirs)", reason: "bad signature")
@@ -118,13 +119,51 @@ extension DemoTests {
         /// from one start are refused by another, so there is no secret built into the code.
         @Test(arguments: [[:], ["TINA4_SECRET": ""]] as [[String: String]])
         func withoutTina4SecretEachStartHasItsOwnSecret(environment: [String: String]) throws {
-            let first = Demos.makeTokenSigner(environment: environment)
-            let second = Demos.makeTokenSigner(environment: environment)
+            let first = try Demos.makeTokenSigner(environment: environment)
+            let second = try Demos.makeTokenSigner(environment: environment)
             let token = first.issue(claims: ["sub": "demo"], lifetime: 60)
             #expect(try first.verify(token)["sub"] == "demo")
             #expect(throws: HS256Token.Rejection.badSignature) { try second.verify(token) }
             #expect(throws: HS256Token.Rejection.badSignature) { try Demos.makeTokenSigner(environment: environment).verify(token) }
             #expect(throws: HS256Token.Rejection.badSignature) { try HS256Token(secret: []).verify(token) }
+        }
+
+        @Test func aSecretShorterThan32BytesIsRefused() throws {
+            #expect(throws: Demos.ShortSecret.self) { try Demos.makeTokenSigner(environment: ["TINA4_SECRET": String(repeating: "x", count: 31)]) }
+            // 32 bytes, counted in UTF-8: 8 four-byte characters are enough, 31 ASCII bytes are not.
+            _ = try Demos.makeTokenSigner(environment: ["TINA4_SECRET": String(repeating: "\u{1F511}", count: 8)])
+        }
+
+        /// `nbf` later than now, or `iat` later than now, beyond a minute of clock skew, is refused
+        /// with the demo's error message and 1008; within the skew it is accepted.
+        @Test(arguments: [
+            (["nbf": 600], "token not valid yet (its \"nbf\" claim is in the future)"),
+            (["iat": 600], "token issued in the future (its \"iat\" claim is later than now)"),
+            (["nbf": "soon"], "token's \"nbf\" claim must be a number of seconds since 1970"),
+            (["iat": [1]], "token's \"iat\" claim must be a number of seconds since 1970"),
+        ] as [(JSONObject, String)])
+        func tokensFromTheFutureAreRefused(offsets: JSONObject, reason: String) async throws {
+            let secret = Array("a secret for the nbf and iat tests".utf8)
+            let now = Int(time(nil))
+            var claims: JSONObject = ["sub": "demo", "exp": .number(Double(now + 3600))]
+            for (name, value) in zip(offsets.keys, offsets.values) { claims[name] = value.int.map { .number(Double(now + $0)) } ?? value }
+            let header: JSON = ["alg": "HS256", "typ": "JWT"]
+            let input = Base64.encodeURLSafe(header.serializedBytes()) + "." + Base64.encodeURLSafe(JSON.object(claims).serializedBytes())
+            let token = input + "." + Base64.encodeURLSafe(SHA256.hmac(key: secret, message: Array(input.utf8)))
+            let signer = HS256Token(secret: secret)
+            #expect(throws: (any Error).self) { try signer.verify(token, now: now) }
+            if offsets.values.allSatisfy({ $0.int != nil }) {   // a minute of clock skew is allowed
+                #expect(throws: Never.self) { try signer.verify(token, now: now + 600 - HS256Token.clockSkew) }
+            }
+            let saved = await MainActor.run { Demos.tokenSigner }
+            await MainActor.run { Demos.tokenSigner = signer }
+            do {
+                try await expectRefusal(query: "?token=\(token)", reason: reason)
+            } catch {
+                await MainActor.run { Demos.tokenSigner = saved }
+                throw error
+            }
+            await MainActor.run { Demos.tokenSigner = saved }
         }
 
         /// One `{"error":"Unauthorized","reason":…}` message, then a close with 1008.

@@ -71,4 +71,20 @@ import Testing
         #expect(errors == "tina4: TINA4_PORT=seventy is not valid: expected a whole number from 0 to 65535\n")
         #expect(exit == 1)
     }
+
+    /// A `TINA4_SECRET` shorter than 32 bytes stops `tina4 serve` before it listens: one line
+    /// naming the variable, exit status 1. A bad `TINA4_WS_ALLOWED_ORIGINS` likewise.
+    @Test(arguments: [
+        ("TINA4_SECRET=changeme", "tina4: TINA4_SECRET is 8 bytes long: use at least 32 random bytes (e.g. `openssl rand -hex 32`)\n"),
+        ("TINA4_WS_ALLOWED_ORIGINS=*", #"tina4: TINA4_WS_ALLOWED_ORIGINS=* is not valid: expected origins such as https://example.com or http://localhost:7149, or same-origin, comma-separated ("*" is neither)"# + "\n"),
+    ])
+    func aShortSecretOrABadOriginListStopsServe(_ variable: String, _ message: String) async throws {
+        let (errors, exit) = try await offMain { () -> (String?, Int32?) in
+            let serve = try Subprocess(["serve", "--port", "0"], environment: [variable])
+            let errors = serve.readErrorsToEnd()
+            return (errors, errors == nil ? nil : serve.waitForExit())
+        }
+        #expect(errors == message)
+        #expect(exit == 1)
+    }
 }

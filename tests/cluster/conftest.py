@@ -40,7 +40,7 @@ def redis(processes):
 @pytest.fixture
 def cluster(binary, redis, processes):
     """Two instances, A and B, sharing `redis`."""
-    shared = {"TINA4_SECRET": "cluster-test-secret"}   # tokens from one instance open /ws/secure on the other
+    shared = {"TINA4_SECRET": "cluster-test-secret, at least 32 bytes"}   # tokens from one instance open /ws/secure on the other
     a = Tina(binary, "tina4-A", redis.url, shared)
     b = Tina(binary, "tina4-B", redis.url, shared)
     processes.extend([a, b])

@@ -20,6 +20,12 @@ public struct HS256Token: Sendable {
         case missingExpiry
         /// `exp` is there but is not a number of seconds since 1970.
         case badExpiry
+        /// `nbf` (not before) is later than now, beyond the allowed clock skew.
+        case notYetValid
+        /// `iat` (issued at) is later than now, beyond the allowed clock skew: a token from the future.
+        case issuedInFuture
+        /// `nbf` or `iat` (named) is there but is not a number of seconds since 1970.
+        case badTimeClaim(String)
         public var description: String {
             switch self {
             case .malformed: "malformed token"
@@ -28,6 +34,9 @@ public struct HS256Token: Sendable {
             case .missingExpiry: "token has no \"exp\" claim (expiry time); it must expire"
             case .badExpiry: "token's \"exp\" claim must be a number of seconds since 1970"
             case .unsupportedAlgorithm: "unsupported algorithm (HS256 only)"
+            case .notYetValid: "token not valid yet (its \"nbf\" claim is in the future)"
+            case .issuedInFuture: "token issued in the future (its \"iat\" claim is later than now)"
+            case .badTimeClaim(let name): "token's \"\(name)\" claim must be a number of seconds since 1970"
             }
         }
     }
@@ -42,7 +51,13 @@ public struct HS256Token: Sendable {
         return signingInput + "." + Base64.encodeURLSafe(SHA256.hmac(key: secret, message: Array(signingInput.utf8)))
     }
 
-    /// The claims of a valid, unexpired token. The signature is compared in constant time.
+    /// Seconds the clocks of the issuer and this server may disagree by when `nbf` and `iat`
+    /// are checked (RFC 7519 §4.1.5 allows "some small leeway").
+    public static let clockSkew = 60
+
+    /// The claims of a valid token: signed with this secret, `exp` in the future, and `nbf` and
+    /// `iat` (when present) not later than now plus ``clockSkew``. The signature is compared in
+    /// constant time.
     public func verify(_ token: String, now: Int = Int(time(nil))) throws(Rejection) -> JSONObject {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3,
@@ -60,6 +75,15 @@ public struct HS256Token: Sendable {
         guard let exp = claims["exp"], !exp.isNull else { throw .missingExpiry }
         guard let expiry = exp.double else { throw .badExpiry }
         guard Double(now) < expiry else { throw .expired }
+        let latest = Double(now + Self.clockSkew)
+        if let notBefore = claims["nbf"], !notBefore.isNull {
+            guard let seconds = notBefore.double else { throw .badTimeClaim("nbf") }
+            guard seconds <= latest else { throw .notYetValid }
+        }
+        if let issuedAt = claims["iat"], !issuedAt.isNull {
+            guard let seconds = issuedAt.double else { throw .badTimeClaim("iat") }
+            guard seconds <= latest else { throw .issuedInFuture }
+        }
         return claims
     }
 }

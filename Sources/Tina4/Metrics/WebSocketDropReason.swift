@@ -36,7 +36,7 @@ public enum WebSocketDropReason: Int, CaseIterable, Sendable {
 
     /// The reasons this build counts: a reason joins the list in the same change that adds its
     /// ``ServerMetrics/webSocketDropped(_:connection:)`` or ``ServerMetrics/webSocketRefused(_:path:)`` call.
-    public static let wired: [WebSocketDropReason] = [.slowConsumer, .rateLimited, .heartbeatTimeout, .partialMessageTimeout]
+    public static let wired: [WebSocketDropReason] = [.slowConsumer, .rateLimited, .heartbeatTimeout, .partialMessageTimeout, .originRefused]
 }
 
 extension WebSocketDropReason {

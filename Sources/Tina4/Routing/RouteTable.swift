@@ -42,7 +42,7 @@ public final class RouteTable {
 
     struct WebSocketRoute {
         let pattern: RoutePattern
-        let handler: WebSocketHandler
+        let endpoint: WebSocketEndpoint
     }
 
     private var literalHTTP: [[String]: [HTTPRoute]] = [:]    // by literal segments
@@ -68,9 +68,17 @@ public final class RouteTable {
         }
     }
 
-    func addWebSocket(_ path: String, _ handler: @escaping WebSocketHandler) {
+    func addWebSocket(_ path: String, protocols: [String] = [], _ handler: @escaping WebSocketHandler) {
         let pattern = RouteTable.compile(path)
-        let route = WebSocketRoute(pattern: pattern, handler: handler)
+        // Like a malformed pattern, a protocol name that no client could send is a bug to fix at start-up.
+        if let bad = protocols.first(where: { !WebSocketSubprotocols.isValidName($0) }) {
+            fatalError("WebSocket route \(path): subprotocol \(bad.debugDescription) is not a token (RFC 6455 §4.1)")
+        }
+        if protocols.count > WebSocketSubprotocols.maxPerRoute {
+            fatalError("WebSocket route \(path): more than \(WebSocketSubprotocols.maxPerRoute) subprotocols")
+        }
+        let endpoint = WebSocketEndpoint(route: pattern.description, protocols: protocols, handler: handler)
+        let route = WebSocketRoute(pattern: pattern, endpoint: endpoint)
         if let literal = pattern.literalSegments {
             literalWebSocket[literal] = route
         } else {
@@ -117,16 +125,17 @@ public final class RouteTable {
         return .methodNotAllowed(allowed: allowed.sorted())
     }
 
-    /// A WebSocket route that matched: its handler, its pattern as written, its path parameters.
-    typealias WebSocketMatch = (handler: WebSocketHandler, route: String, params: [String: String])
+    /// A WebSocket route that matched: its endpoint (pattern as written, handler, subprotocols)
+    /// and its path parameters.
+    typealias WebSocketMatch = (endpoint: WebSocketEndpoint, params: [String: String])
 
-    /// Finds the WebSocket handler for decoded `segments`.
+    /// Finds the WebSocket route for decoded `segments`.
     func matchWebSocket(segments: [String]) -> WebSocketMatch? {
         if let route = literalWebSocket[segments] {
-            return (route.handler, route.pattern.description, [:])
+            return (route.endpoint, [:])
         }
         for route in patternedWebSocket {
-            if let params = route.pattern.match(segments) { return (route.handler, route.pattern.description, params) }
+            if let params = route.pattern.match(segments) { return (route.endpoint, params) }
         }
         return nil
     }
@@ -146,6 +155,17 @@ extension RouteTable {
     public func delete(_ path: String, _ handler: @escaping AsyncHTTPHandler) { addHTTP("DELETE", path, .async(handler)) }
     /// Adds a WebSocket route to this table.
     public func websocket(_ path: String, _ handler: @escaping WebSocketHandler) { addWebSocket(path, handler) }
+    /// Adds a WebSocket route that speaks the subprotocols `protocols` (tokens such as
+    /// `chat.v1`): of those a client offers in `Sec-WebSocket-Protocol`, the first the route
+    /// supports is answered and is `connection.protocol`.
+    /// ```swift
+    /// routes.websocket("/ws/chat", protocols: ["chat.v2", "chat.v1"]) { connection, event, _ in
+    ///     if event == .open { connection.send(connection.protocol ?? "none") }
+    /// }
+    /// ```
+    public func websocket(_ path: String, protocols: [String], _ handler: @escaping WebSocketHandler) {
+        addWebSocket(path, protocols: protocols, handler)
+    }
 
     /// The patterns of the WebSocket routes, sorted: `["/ws/chat/{room}", "/ws/echo"]`.
     public var webSocketPatterns: [String] {

@@ -38,6 +38,18 @@ public enum Router {
         routes.websocket(path, handler)
     }
 
+    /// Adds a WebSocket route speaking the subprotocols `protocols`: the server answers the
+    /// first one the client offered (`new WebSocket(url, ["chat.v1"])`) that the route supports,
+    /// and `connection.protocol` says which (nil when the client offered none of them).
+    /// ```swift
+    /// Router.websocket("/ws/chat", protocols: ["chat.v2", "chat.v1"]) { connection, event, data in
+    ///     if event == .message && connection.protocol == "chat.v2" { connection.send(data.text) }
+    /// }
+    /// ```
+    public static func websocket(_ path: String, protocols: [String], _ handler: @escaping WebSocketHandler) {
+        routes.websocket(path, protocols: protocols, handler)
+    }
+
     /// Sends `message` to every open WebSocket connected to exactly `path` on the servers
     /// serving ``routes`` (``hub``); returns how many. A server given a ``RouteTable`` of its own
     /// pushes with that table's ``RouteTable/pushToWebSocket(_:_:)``.

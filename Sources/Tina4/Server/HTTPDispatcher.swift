@@ -6,7 +6,9 @@
 ///    answered or refused under ``MetricsAccess`` (404 when off; 403 for a peer elsewhere when
 ///    loopback-only, the only time the peer's address is asked); `GET /metrics` is answered here;
 /// 2. an `Upgrade: websocket` request goes to its WebSocket route: the opening handshake is
-///    validated, a permessage-deflate offer answered (``PerMessageDeflateNegotiation``) and
+///    validated, the `Origin` checked (403 when ``ServerConfiguration/allowedOrigins`` refuses
+///    it), a subprotocol chosen (``WebSocketSubprotocols``; 400 for an offer that is not a
+///    token), a permessage-deflate offer answered (``PerMessageDeflateNegotiation``) and
 ///    ``Outcome/upgrade(_:)`` returned (404 and close without a route, the handshake's
 ///    rejection status and close when it is invalid);
 /// 3. the HTTP route table is matched; only for a route that matched is the body decoded (JSON
@@ -51,9 +53,10 @@ final class HTTPDispatcher {
         var path: String
         var params: [String: String]
         var headers: HTTPHeaders
-        /// The route's pattern as written (for log lines).
-        var route: String
-        var handler: WebSocketHandler
+        /// The route: its pattern as written (for log lines), handler and subprotocols.
+        var endpoint: WebSocketEndpoint
+        /// The index in `endpoint.protocols` of the subprotocol agreed (nil: none).
+        var protocolIndex: Int?
         /// What permessage-deflate (RFC 7692) settings were agreed (nil: none; the 101 says which).
         var perMessageDeflate: PerMessageDeflate?
     }
@@ -65,15 +68,18 @@ final class HTTPDispatcher {
     let metricsAccess: MetricsAccess
     /// `/metrics` and the paths answered under its rule (``ServerConfiguration/metricsPaths``).
     let metricsPaths: Set<String>
+    /// Which browser origins may open a WebSocket (nil: all; ``ServerConfiguration/allowedOrigins``).
+    let allowedOrigins: WebSocketOriginPolicy?
 
     init(routes: RouteTable, staticFiles: StaticFiles?, log: Log, compression: PerMessageDeflateConfiguration = .init(),
-         metricsAccess: MetricsAccess = .loopback, metricsPaths: Set<String> = []) {
+         metricsAccess: MetricsAccess = .loopback, metricsPaths: Set<String> = [], allowedOrigins: WebSocketOriginPolicy? = nil) {
         self.routes = routes
         self.staticFiles = staticFiles
         self.log = log
         self.compression = compression
         self.metricsAccess = metricsAccess
         self.metricsPaths = metricsPaths.union([MetricsEndpoint.path])
+        self.allowedOrigins = allowedOrigins
     }
 
     /// `peer` is asked whether the client is on this machine only for a metrics path (nil, in
@@ -218,6 +224,13 @@ final class HTTPDispatcher {
         case .success(let value):
             accept = value
         }
+        if let refusal = refusedOrigin(head) { return .respond(refusal, close: true) }
+        let endpoint = match.endpoint
+        let protocolIndex: Int?
+        switch chooseSubprotocol(head, endpoint: endpoint) {
+        case .success(let index): protocolIndex = index
+        case .failure(let refusal): return .respond(refusal.response, close: true)
+        }
         var params: [String: String] = [:]
         for pair in head.rawQuery.map({ QueryString.parse($0) }) ?? [] where params[pair.name] == nil {
             params[pair.name] = pair.value
@@ -225,9 +238,10 @@ final class HTTPDispatcher {
         params.merge(match.params) { _, path in path }
         let deflate = PerMessageDeflateNegotiation.negotiate(
             offers: head.headers.values("Sec-WebSocket-Extensions"), configuration: compression)
+        let chosen = protocolIndex.map { [("Sec-WebSocket-Protocol", endpoint.protocols[$0])] } ?? []
         return .upgrade(WebSocketUpgrade(
-            response: WebSocketHandshake.switchingProtocolsResponse(accept: accept, perMessageDeflate: deflate),
+            response: WebSocketHandshake.switchingProtocolsResponse(accept: accept, perMessageDeflate: deflate, extraHeaders: chosen),
             path: CanonicalPath.from(segments: segments), params: params, headers: head.headers,
-            route: match.route, handler: match.handler, perMessageDeflate: deflate))
+            endpoint: endpoint, protocolIndex: protocolIndex, perMessageDeflate: deflate))
     }
 }

@@ -123,7 +123,7 @@ final class HTTPSession: ChannelSession {
             let configuration = server.configuration
             let session = WebSocketSession(
                 id: ConnectionID.make(), path: upgrade.path, params: upgrade.params, headers: upgrade.headers,
-                hub: server.hub, transport: channel, route: upgrade.route, handler: upgrade.handler, log: server.log,
+                hub: server.hub, transport: channel, endpoint: upgrade.endpoint, protocolIndex: upgrade.protocolIndex, log: server.log,
                 maxMessageBytes: configuration.maxMessageBytes,
                 closeTimeoutMilliseconds: configuration.closeTimeoutMilliseconds, perMessageDeflate: upgrade.perMessageDeflate,
                 rateLimited: configuration.webSocketRateLimit != nil)

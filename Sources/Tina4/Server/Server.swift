@@ -71,7 +71,7 @@ public final class Server {
         heartbeat = WebSocketHeartbeat(channels: channels, intervalMilliseconds: configuration.pingIntervalMilliseconds)
         dispatcher = HTTPDispatcher(routes: routes, staticFiles: StaticFiles(root: configuration.publicDirectory), log: log,
                                     compression: configuration.compression, metricsAccess: configuration.metrics,
-                                    metricsPaths: configuration.metricsPaths)
+                                    metricsPaths: configuration.metricsPaths, allowedOrigins: configuration.allowedOrigins)
         httpLimits = HTTPConnection.Limits(configuration)
     }
 

@@ -58,6 +58,9 @@ public struct ServerConfiguration: Sendable {
     /// Other paths answered under the same rule as `/metrics` (exact canonical paths, HTTP or
     /// WebSocket): `tina4 serve` adds the dashboard's `/dashboard` and `/ws/dashboard`.
     public var metricsPaths: Set<String> = []
+    /// Browser origins that may open a WebSocket (`TINA4_WS_ALLOWED_ORIGINS`); others get 403.
+    /// nil (the default, as in the chapter) allows every origin.
+    public var allowedOrigins: WebSocketOriginPolicy?
 
     public init() {}
 
@@ -77,7 +80,7 @@ public struct ServerConfiguration: Sendable {
     /// Defaults overridden by `TINA4_HOST`/`HOST`, `TINA4_PORT`/`PORT`, `TINA4_WS_MAX_MESSAGE`,
     /// `TINA4_MAX_BODY`, `TINA4_WS_MAX_BUFFER` (bytes), `TINA4_WS_COMPRESSION` (on/off),
     /// `TINA4_WS_PING_INTERVAL` (seconds, 0: off), `TINA4_WS_RATE_LIMIT` (COUNT/SECONDS or off),
-    /// `TINA4_METRICS` (off/on/loopback).
+    /// `TINA4_METRICS` (off/on/loopback), `TINA4_WS_ALLOWED_ORIGINS` (origins such as `https://example.com`, or `same-origin`, comma-separated).
     public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> ServerConfiguration {
         var configuration = ServerConfiguration()
         if let host = [environment["TINA4_HOST"], environment["HOST"]].lazy.compactMap({ $0 }).first(where: { !$0.isEmpty }) {
@@ -109,6 +112,14 @@ public struct ServerConfiguration: Sendable {
         }
         configuration.compression = try PerMessageDeflateConfiguration.fromEnvironment(environment)
         configuration.metrics = try MetricsAccess.fromEnvironment(environment)
+        if let list = environment["TINA4_WS_ALLOWED_ORIGINS"], !list.isEmpty {
+            do {
+                configuration.allowedOrigins = try WebSocketOriginPolicy(parsing: list)
+            } catch {
+                throw Invalid(name: "TINA4_WS_ALLOWED_ORIGINS", value: list,
+                              expected: "origins such as https://example.com or http://localhost:7149, or same-origin, comma-separated (\"\(error.element)\" is neither)")
+            }
+        }
         return configuration
     }
 

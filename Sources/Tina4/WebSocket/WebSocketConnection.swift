@@ -27,6 +27,10 @@ public final class WebSocketConnection {
 
     /// The protocol state: every open/close decision is made there.
     var machine: WebSocketConnectionMachine
+    /// The agreed subprotocol as an index into `endpoint.protocols` (``noProtocol``: none): one
+    /// byte in the padding at the end of `machine` (67 bytes) instead of a String per connection.
+    private let protocolSlot: UInt8
+    private static let noProtocol: UInt8 = .max
     /// The index of this connection in its hub group (for O(1) removal), or -1 when not in one.
     var hubIndex: Int32 = -1
     /// How messages to this client are compressed: the server → client side of its
@@ -48,9 +52,8 @@ public final class WebSocketConnection {
     unowned let hub: WebSocketHub
     /// Where frames go (the server's channel, or a recorder in tests); nil once the socket is gone.
     var transport: (any WebSocketTransport)?
-    /// The route pattern (for log lines) and its handler.
-    let route: String
-    let handler: WebSocketHandler
+    /// The route: its pattern (for log lines), handler and subprotocols, shared by its connections.
+    let endpoint: WebSocketEndpoint
     /// Where log lines go: the server's log. (Held by value: a weak reference to the server
     /// would give it a side table and slow every retain of it on the hot path.)
     let log: Log
@@ -58,26 +61,51 @@ public final class WebSocketConnection {
     var timer: (kind: WebSocketConnectionMachine.TimerKind, token: TimerQueue.Token)?
 
     /// A connection on `transport`; ``start(leftover:)`` (Server/WebSocketSession.swift) opens it.
-    /// `perMessageDeflate` is what the handshake agreed (nil: no compression either way);
+    /// `perMessageDeflate` is what the handshake agreed (nil: no compression either way).
+    /// `protocolIndex` is the subprotocol agreed, an index into `endpoint.protocols`;
     /// `rateLimited`: its messages count against the server's ``ServerConfiguration/webSocketRateLimit``.
     init(id: String, path: String, params: [String: String], headers: HTTPHeaders, hub: WebSocketHub,
-         transport: any WebSocketTransport, route: String, handler: @escaping WebSocketHandler,
+         transport: any WebSocketTransport, endpoint: WebSocketEndpoint, protocolIndex: Int? = nil,
          log: Log, maxMessageBytes: Int, closeTimeoutMilliseconds: UInt64, perMessageDeflate: PerMessageDeflate? = nil,
          rateLimited: Bool = false) {
         outboundCompression = perMessageDeflate?.outbound
+        protocolSlot = protocolIndex.map { UInt8($0) } ?? Self.noProtocol
         self.id = id
         self.path = path
         self.paramFields = HTTPHeaders(params.map { ($0.key, $0.value) }).compacted()
         self.headers = headers.compacted()
         self.hub = hub
         self.transport = transport
-        self.route = route
-        self.handler = handler
+        self.endpoint = endpoint
         self.log = log
         machine = WebSocketConnectionMachine(role: .server, maxMessageBytes: maxMessageBytes,
                                              closeTimeoutMilliseconds: closeTimeoutMilliseconds,
                                              perMessageDeflate: perMessageDeflate?.inbound, rateLimited: rateLimited,
                                              reportsFrames: log.minimum <= .debug)
+    }
+
+    /// A connection on a route of its own (unit tests): `route` is the pattern for log lines.
+    convenience init(id: String, path: String, params: [String: String], headers: HTTPHeaders, hub: WebSocketHub,
+                     transport: any WebSocketTransport, route: String, handler: @escaping WebSocketHandler,
+                     log: Log, maxMessageBytes: Int, closeTimeoutMilliseconds: UInt64, perMessageDeflate: PerMessageDeflate? = nil) {
+        self.init(id: id, path: path, params: params, headers: headers, hub: hub, transport: transport,
+                  endpoint: WebSocketEndpoint(route: route, handler: handler), log: log, maxMessageBytes: maxMessageBytes,
+                  closeTimeoutMilliseconds: closeTimeoutMilliseconds, perMessageDeflate: perMessageDeflate)
+    }
+
+    /// The route pattern as written (`/ws/chat/{room}`), for log lines.
+    var route: String { endpoint.route }
+    var handler: WebSocketHandler { endpoint.handler }
+
+    /// The subprotocol agreed in the handshake (`Sec-WebSocket-Protocol`), one of the route's
+    /// `protocols:`; nil when the route lists none or the client offered none of them.
+    /// ```swift
+    /// Router.websocket("/ws/game", protocols: ["game.v2", "game.v1"]) { connection, event, data in
+    ///     if event == .message && connection.protocol == "game.v1" { connection.send(legacyReply(data.text)) }
+    /// }
+    /// ```
+    public var `protocol`: String? {
+        protocolSlot == Self.noProtocol ? nil : endpoint.protocols[Int(protocolSlot)]
     }
 
     /// Path parameters, then query parameters (`?token=…`); a path parameter wins a clash.

@@ -34,7 +34,7 @@ import Testing
 
     @Test func literalWebSocketRoutesMatchSegmentBySegment() {
         let routes = Self.table()
-        #expect(routes.matchWebSocket(segments: ["ws", "echo"])?.route == "/ws/echo")
+        #expect(routes.matchWebSocket(segments: ["ws", "echo"])?.endpoint.route == "/ws/echo")
         #expect(routes.matchWebSocket(segments: ["ws/echo"]) == nil)
         #expect(routes.matchWebSocket(segments: ["ws", "chat", "a/b"])?.params == ["room": "a/b"])
         #expect(routes.matchWebSocket(segments: ["ws/chat", "a"]) == nil)

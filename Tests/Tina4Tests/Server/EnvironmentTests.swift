@@ -61,7 +61,17 @@ import Testing
         #expect(off.pingIntervalMilliseconds == 0 && off.webSocketRateLimit == nil)
     }
 
+    @Test func allowedOriginsParse() throws {
+        #expect(try ServerConfiguration.fromEnvironment([:]).allowedOrigins == nil)
+        #expect(try ServerConfiguration.fromEnvironment(["TINA4_WS_ALLOWED_ORIGINS": ""]).allowedOrigins == nil)
+        let configuration = try ServerConfiguration.fromEnvironment(["TINA4_WS_ALLOWED_ORIGINS": "https://example.com:443, same-origin"])
+        #expect(configuration.allowedOrigins == WebSocketOriginPolicy(origins: [WebSocketOrigin(parsing: "https://example.com")!],
+                                                                      allowsSameOrigin: true))
+    }
+
     @Test("a bad value is a one-line error naming it", arguments: [
+        ("TINA4_WS_ALLOWED_ORIGINS", "https://example.com/, *",
+         #"TINA4_WS_ALLOWED_ORIGINS=https://example.com/, * is not valid: expected origins such as https://example.com or http://localhost:7149, or same-origin, comma-separated ("https://example.com/" is neither)"#),
         ("TINA4_PORT", "abc", "TINA4_PORT=abc is not valid: expected a whole number from 0 to 65535"),
         ("PORT", "70000", "PORT=70000 is not valid: expected a whole number from 0 to 65535"),
         ("TINA4_PORT", "80\n81", "TINA4_PORT=80\\n81 is not valid: expected a whole number from 0 to 65535"),
