@@ -390,6 +390,6 @@ import Testing
             (server.hub.metrics.dropped(.slowConsumer), server.hub.metrics.lastDisconnects.filter { $0.reason == "slow consumer" })
         }
         #expect(dropped == 1)   // counted where the server drops it, and remembered with its path and close code
-        #expect(drops.map(\.path) == ["/ws/chat/flood"] && drops.map(\.code) == [1006])
+        #expect(drops.map(\.path) == ["/ws/chat/flood"] && drops.map(\.code) == [1008])   // the 1008 close frame tried as it was dropped
     }
 }

@@ -81,8 +81,10 @@ import Testing
         let stats = ProcessStats(residentBytes: 4096, openFileDescriptors: 7, cpuSeconds: 0.5)
         let text = MetricsExposition.render(metrics: metrics, openPaths: 1, backplane: nil, process: stats)
         #expect(text.contains("tina4_websocket_connections{route=\"/ws/echo\"} 1\n"))
-        #expect(text.contains("tina4_websocket_dropped_total{reason=\"slow_consumer\"} 0\n"))
-        #expect(!text.contains("rate_limited"))
+        for reason in WebSocketDropReason.allCases {
+            let series = "tina4_websocket_dropped_total{reason=\"\(reason.label)\"} 0\n"
+            #expect(text.contains(series) == WebSocketDropReason.wired.contains(reason), "\(reason.label)")
+        }
         #expect(!text.contains("tina4_backplane"))
         #expect(text.contains("process_open_fds 7\n") && text.contains("process_cpu_seconds_total 0.5\n"))
         let backplane = BackplaneMetrics(connected: true, published: 3, received: 2, queuedWhileDisconnected: 1, dropped: 4)
