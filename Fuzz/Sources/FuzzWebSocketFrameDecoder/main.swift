@@ -1,6 +1,6 @@
-// The WebSocket frame decoder (Sources/Tina4/WebSocket/WebSocketFrameDecoder.swift), server side,
-// on arbitrary bytes: once plain and once with permessage-deflate negotiated (RSV1 messages are
-// inflated). Invariants: fed whole or in pieces it returns the same events and the same close
+// The WebSocket frame decoder (Sources/Tina4/WebSocket/WebSocketFrameDecoder.swift) on arbitrary
+// bytes: server side plain and with permessage-deflate negotiated (RSV1 messages are inflated),
+// and client side. Invariants: fed whole or in pieces it returns the same events and the same close
 // code; it never buffers more than a message plus a control frame and a header; nothing follows
 // a close; the events, encoded again as server frames, decode (client side) to the same events.
 import FuzzSupport
@@ -61,11 +61,13 @@ func encode(_ events: [WebSocketFrameEvent]) -> [UInt8] {
 
 runFuzzer { bytes in
     let pieces = Splits.pieces(of: bytes)
-    for deflate in [nil, PerMessageDeflate.Direction(maxWindowBits: 15, noContextTakeover: false)] {
-        let options = WebSocketDecoderOptions(maxMessageBytes: maxMessageBytes, requireMaskedFrames: true, perMessageDeflate: deflate)
+    let deflate = PerMessageDeflate.Direction(maxWindowBits: 15, noContextTakeover: false)
+    // Server side plain and compressed; client side (`tina4 listen` facing a hostile server) plain.
+    for (masked, compression) in [(true, nil), (true, deflate), (false, nil)] {
+        let options = WebSocketDecoderOptions(maxMessageBytes: maxMessageBytes, requireMaskedFrames: masked, perMessageDeflate: compression)
         let whole = decode([bytes], options: options)
         let split = decode(pieces, options: options)
-        invariant(whole == split, "fed in pieces, the events or the close code differ (deflate: \(deflate != nil))")
+        invariant(whole == split, "fed in pieces, the events or the close code differ (masked: \(masked), deflate: \(compression != nil))")
         let frames = encode(whole.events)
         let client = WebSocketDecoderOptions(maxMessageBytes: maxMessageBytes, requireMaskedFrames: false)
         let again = frames.withUnsafeBytes { decode([$0], options: client) }
