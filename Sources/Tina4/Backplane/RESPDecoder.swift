@@ -160,6 +160,8 @@ public struct RESPDecoder: Sendable {
                 guard buffer[index - 1] == 13 else { throw RESPError(message: "line ends with LF without CR") }
                 let length = index - 1 - (position + 1)
                 guard length >= 0 else { throw RESPError(message: "empty line") }
+                // Also for a line that arrived whole: the limit must not depend on how reads split.
+                guard length <= limits.maxLineBytes else { throw RESPError(message: "line longer than \(limits.maxLineBytes) bytes") }
                 try account(length)
                 scanFrom = index + 1
                 return (buffer[position], buffer[(position + 1)..<(index - 1)], index + 1)

@@ -9,7 +9,7 @@
 /// }
 /// ```
 public struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The response status: 400, 413, 417, 431, 501 or 505.
+    /// The response status: 400, 413, 414, 417, 431, 501 or 505.
     public var status: Int
     /// A short, specific reason, e.g. "missing Host header".
     public var reason: String
