@@ -2,7 +2,9 @@ import Dispatch
 import Glibc
 import Tina4
 
-/// `tina4 serve`: loads `.env`, registers the demos, binds, prints the banner, runs until Ctrl+C.
+/// `tina4 serve`: loads `.env`, registers the demos, raises the open-file limit, binds, prints
+/// the banner, runs until SIGINT or SIGTERM, then shuts down gracefully (``Server/shutDown(then:)``)
+/// and exits 0. A second SIGINT during the grace closes every connection at once.
 @MainActor
 enum ServeCommand {
     static func run(_ arguments: [String]) -> Int32 {
@@ -36,9 +38,11 @@ enum ServeCommand {
                 printError(WorkerSupervisor.refusal)
                 return 2
             }
-            return WorkerSupervisor.run(count: count, host: configuration.host, port: configuration.port, log: Log.shared)
+            return WorkerSupervisor.run(count: count, host: configuration.host, port: configuration.port,
+                                        graceMilliseconds: configuration.shutdownGraceMilliseconds, log: Log.shared)
         }
 
+        let openFileLimit = OpenFileLimit.raiseToHardLimit()
         Demos.registerAll()
         let server = Server(configuration: configuration)
         server.reusePort = Environment.current[WorkerSupervisor.workerVariable] != nil   // a worker of --workers
@@ -64,6 +68,9 @@ enum ServeCommand {
               Press Ctrl+C to stop
 
             """
+        if let warning = OpenFileLimit.warning(limit: openFileLimit, maxConnections: configuration.maxConnections) {
+            banner += warning + "\n"
+        }
         banner.withUTF8 { _ = write(1, $0.baseAddress, $0.count) }  // unbuffered: scripts wait for it
 
         let signals = [SIGINT, SIGTERM].map { number in
@@ -71,9 +78,16 @@ enum ServeCommand {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
             source.setEventHandler {
                 MainActor.assumeIsolated {
-                    server.log.info("[server] shutting down")
-                    backplane?.stop()
-                    server.stop()
+                    if server.isShuttingDown {
+                        // A second Ctrl+C means now; a SIGTERM (a supervisor passing on the
+                        // same Ctrl+C) does not hurry the shutdown.
+                        guard number == SIGINT else { return }
+                        server.log.info("[server] interrupted again: closing \(server.openConnectionCount) connections now")
+                        server.stop()
+                        return
+                    }
+                    server.log.info("[server] shutting down: closing \(server.openConnectionCount) connections (at most \(configuration.shutdownGraceMilliseconds) ms)")
+                    server.shutDown { backplane?.stop() }   // the backplane after the WebSockets
                 }
             }
             source.resume()

@@ -1,6 +1,7 @@
 import Glibc
 
-/// The connections of one server, and what they share: the loop, the log and the output limits.
+/// The connections of one server, and what they share: the loop, the log, the output limits,
+/// the connection caps (``admission``) and the write deadlines (``writeDeadlines``).
 ///
 /// The group is the registry: a channel is in ``channels`` from ``add(_:)`` until it closes, so
 /// ``closeAll(_:)`` (``Server/stop()``) reaches every connection. Channels hold the group
@@ -31,16 +32,29 @@ final class ChannelGroup {
     let readBuffer: UnsafeMutableRawBufferPointer
     let writeVectors: UnsafeMutableBufferPointer<iovec>
 
+    /// Who may connect: the connection caps, and the open connections per address.
+    var admission: ConnectionAdmission
+    /// The progress deadlines of the channels whose sockets are full.
+    var writeDeadlines: WriteDeadlines
+    /// Called when the last channel leaves (a shutting-down server waits for it).
+    var becameEmpty: (() -> Void)?
+    /// When the last refusal was logged, and how many were not logged since.
+    private var refusalLog: (time: UInt64, heldBack: Int)?
+
     /// Open channels, in no particular order.
     private(set) var channels: [Channel] = []
     /// The largest output backlog any closed channel reached.
     private var peakOfClosedChannels = 0
 
-    init(loop: any ChannelLoop, log: Log, maxOutputBytes: Int, lingerMilliseconds: UInt64) {
+    init(loop: any ChannelLoop, log: Log, maxOutputBytes: Int, lingerMilliseconds: UInt64,
+         admission: ConnectionAdmission = ConnectionAdmission(maxConnections: .max, maxPerAddress: 0),
+         writeDeadlines: WriteDeadlines = WriteDeadlines(windowMilliseconds: 30_000, minimumBytesPerSecond: 1_024)) {
         self.loop = loop
         self.log = log
         self.maxOutputBytes = maxOutputBytes
         self.lingerMilliseconds = lingerMilliseconds
+        self.admission = admission
+        self.writeDeadlines = writeDeadlines
         readBuffer = loop.readBuffer
         writeVectors = loop.writeVectors
     }
@@ -69,6 +83,34 @@ final class ChannelGroup {
         }
         channel.registryIndex = -1
         peakOfClosedChannels = max(peakOfClosedChannels, channel.peakPendingOutputBytes)
+        admission.released(channel.fd)
+        if channels.isEmpty, let becameEmpty { becameEmpty() }
+    }
+
+    // MARK: Refusals and drops
+
+    /// The one place a refused or dropped connection is reported (one log line; refusals, which
+    /// come in floods, at most one line per 10 s, saying how many were held back).
+    func dropped(_ drop: ConnectionDrop) {
+        guard drop.isRefusal else { return log.info(drop.message) }
+        let now = loop.now()
+        if let last = refusalLog, now < last.time + 10_000 {
+            refusalLog?.heldBack += 1
+            return
+        }
+        let heldBack = refusalLog?.heldBack ?? 0
+        refusalLog = (now, 0)
+        log.warn(drop.message + (heldBack > 0 ? " (and \(heldBack) more since the last such line)" : ""))
+    }
+
+    /// A watched channel's write window ended (``WriteDeadlines``): it carries on, or is dropped.
+    func writeDeadlinePassed(_ channel: Channel) {
+        let (keep, read) = writeDeadlines.windowEnded(channel)
+        guard !keep else { return }
+        dropped(.writeStalled(
+            channel: channel.logName, read: read, pending: channel.pendingOutputBytes,
+            milliseconds: writeDeadlines.windowMilliseconds, minimumBytesPerSecond: writeDeadlines.minimumBytesPerSecond))
+        channel.closeNow()
     }
 
     /// Closes every channel; `beforeClosing` may queue a last message on each (it is flushed).

@@ -42,6 +42,16 @@ public final class Server {
     public var reusePort = false
 
     private var listener: Listener?
+    /// Set by ``shutDown(then:)``: what runs once the last connection is gone or the grace ends.
+    private var shutdown: ShutdownState?
+
+    private enum ShutdownState {
+        case draining(deadline: TimerQueue.Token, done: @MainActor () -> Void)
+        case finished
+    }
+
+    /// Whether ``shutDown(then:)`` has begun.
+    public var isShuttingDown: Bool { shutdown != nil }
 
     /// Open TCP connections (HTTP and WebSocket).
     public var openConnectionCount: Int { channels.count }
@@ -61,7 +71,10 @@ public final class Server {
         self.log = log
         self.loop = loop
         channels = ChannelGroup(
-            loop: loop, log: log, maxOutputBytes: configuration.maxOutputBytes, lingerMilliseconds: configuration.lingerMilliseconds)
+            loop: loop, log: log, maxOutputBytes: configuration.maxOutputBytes, lingerMilliseconds: configuration.lingerMilliseconds,
+            admission: ConnectionAdmission(maxConnections: configuration.maxConnections, maxPerAddress: configuration.maxConnectionsPerAddress),
+            writeDeadlines: WriteDeadlines(
+                windowMilliseconds: configuration.requestTimeoutMilliseconds, minimumBytesPerSecond: configuration.minimumReadBytesPerSecond))
         dispatcher = HTTPDispatcher(routes: routes, staticFiles: StaticFiles(root: configuration.publicDirectory), log: log,
                                     compression: configuration.compression)
         httpLimits = HTTPConnection.Limits(configuration)
@@ -93,11 +106,8 @@ public final class Server {
     /// ``runForever()`` return. Afterwards the server holds no connection, and an event that
     /// still reaches one of its old channels finds it closed.
     public func stop() {
-        if let listener {
-            loop.unregister(listener.fd)
-            Socket.close(listener.fd)
-            self.listener = nil
-        }
+        channels.becameEmpty = nil   // closing them all is not a shutdown finishing on its own
+        stopListening()
         channels.closeAll { channel in
             if let session = channel.session as? WebSocketSession {
                 session.close(code: .goingAway, reason: "server shutting down")
@@ -105,11 +115,66 @@ public final class Server {
             }
         }
         loop.stop()
+        finishShutdown()
+    }
+
+    /// Shuts down gracefully, then calls `done` and ``stop()``s: stops accepting (the listening
+    /// socket is closed, so the port is free), sends every WebSocket the close 1001 "server
+    /// shutting down" (each `.close` handler runs as its client answers), lets every request in
+    /// progress get its answer (with `Connection: close`) and closes idle keep-alive
+    /// connections. It finishes when the last connection has gone, or after
+    /// ``ServerConfiguration/shutdownGraceMilliseconds``; whatever is left is then closed at once.
+    /// A second call does nothing; ``stop()`` during the grace ends it at once.
+    ///
+    /// ```swift
+    /// server.shutDown { backplane.stop() }   // on SIGTERM; runForever() returns afterwards
+    /// ```
+    public func shutDown(then done: @escaping @MainActor () -> Void = {}) {
+        guard shutdown == nil else { return }
+        stopListening()
+        let deadline = loop.schedule(at: loop.now() + configuration.shutdownGraceMilliseconds) { [weak self] in
+            self?.log.info("[server] \(self?.openConnectionCount ?? 0) connections still open after the shutdown grace, closing them")
+            self?.stop()
+        }
+        shutdown = .draining(deadline: deadline, done: done)
+        channels.becameEmpty = { [weak self] in self?.stop() }
+        for channel in channels.channels {   // a copy: sessions may close their channels
+            switch channel.session {
+            case let session as WebSocketSession: session.close(code: .goingAway, reason: "server shutting down")
+            case let session as HTTPSession: session.shutDown()
+            default: break
+            }
+        }
+        if channels.count == 0 { stop() }
+    }
+
+    /// Runs the `done` of a graceful shutdown once, when the server has stopped.
+    private func finishShutdown() {
+        guard case .draining(let deadline, let done) = shutdown else { return }
+        shutdown = .finished
+        channels.becameEmpty = nil
+        loop.cancel(deadline)
+        done()
+    }
+
+    private func stopListening() {
+        guard let listener else { return }
+        loop.unregister(listener.fd)
+        Socket.close(listener.fd)
+        self.listener = nil
     }
 
     // MARK: Channels
 
     fileprivate func accepted(_ fd: Int32) {
+        if let refusal = channels.admission.admit(fd, openConnections: channels.count) {
+            channels.dropped(refusal)
+            let answer = HTTPResponseBytes(
+                Response().text("Too many connections; try again soon.\n", status: 503).header("Retry-After", "5"),
+                omitBody: false, persistence: .close, date: CurrentHTTPDate.value)
+            Socket.refuse(fd, answer: answer.head, scratch: channels.readBuffer)
+            return
+        }
         let channel = Channel(fd: fd, group: channels)
         channel.session = HTTPSession(channel: channel, dispatcher: dispatcher, limits: httpLimits, server: self)
         channel.start()

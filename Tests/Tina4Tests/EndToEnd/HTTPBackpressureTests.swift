@@ -29,14 +29,14 @@ import Testing
 
     /// A server whose `public/` holds `big.bin`; keep `site` alive until the server stops.
     static func startServingBigFile(
-        _ site: TempSite, keepAliveMilliseconds: UInt64 = 30_000, maxOutputBytes: Int = ServerConfiguration().maxOutputBytes
+        _ site: TempSite, writeWindowMilliseconds: UInt64 = 30_000, maxOutputBytes: Int = ServerConfiguration().maxOutputBytes
     ) async throws -> TestServer {
         site.write("big.bin", fileBytes)
         let root = site.root
         return try await MainActor.run {
             try TestServer(configure: {
                 $0.publicDirectory = root
-                $0.keepAliveTimeoutMilliseconds = keepAliveMilliseconds
+                $0.requestTimeoutMilliseconds = writeWindowMilliseconds   // also the write deadline's window
                 $0.maxOutputBytes = maxOutputBytes
             }) { _, _ in }
         }
@@ -89,7 +89,7 @@ import Testing
 
     @Test func aClientThatReadsNothingOfAPendingResponseIsDisconnectedAfterTheTimeout() async throws {
         let site = TempSite()
-        let server = try await Self.startServingBigFile(site, keepAliveMilliseconds: 200)
+        let server = try await Self.startServingBigFile(site, writeWindowMilliseconds: 200)
         defer { server.stopNow() }
         let port = await server.port
         let connection = try await offMain { () -> Int32 in
