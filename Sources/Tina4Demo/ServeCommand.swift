@@ -60,19 +60,13 @@ enum ServeCommand {
         Demos.listeningPort = server.port
         let backplane = backplaneSettings.map { RedisBackplane(configuration: $0, hub: server.hub) }
         backplane?.start()   // Redis being down is logged, not fatal: local clients are served
-        let shown = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-        var banner = """
-              Tina4 Swift v\(Tina4.version)
-              HTTP server running at http://\(shown):\(server.port)
-              WebSocket server running at ws://\(shown):\(server.port)
-              Press Ctrl+C to stop
-
-            """
-        if let warning = OpenFileLimit.warning(limit: openFileLimit, maxConnections: configuration.maxConnections) {
-            banner += warning + "\n"
-        }
-        banner.withUTF8 { _ = write(1, $0.baseAddress, $0.count) }  // unbuffered: scripts wait for it
-
+        // Handled before the banner: whoever waits for it may signal at once. Blocked on this
+        // thread so that each signal stays pending until the dispatch source reads it (a signal
+        // this thread let through would be discarded as ignored, and a second Ctrl+C lost).
+        var handled = sigset_t()
+        sigemptyset(&handled)
+        for number in [SIGINT, SIGTERM] { sigaddset(&handled, number) }
+        pthread_sigmask(SIG_BLOCK, &handled, nil)
         let signals = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
@@ -93,6 +87,19 @@ enum ServeCommand {
             source.resume()
             return source
         }
+        let shown = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+        var banner = """
+              Tina4 Swift v\(Tina4.version)
+              HTTP server running at http://\(shown):\(server.port)
+              WebSocket server running at ws://\(shown):\(server.port)
+              Press Ctrl+C to stop
+
+            """
+        if let warning = OpenFileLimit.warning(limit: openFileLimit, maxConnections: configuration.maxConnections) {
+            banner += warning + "\n"
+        }
+        banner.withUTF8 { _ = write(1, $0.baseAddress, $0.count) }  // unbuffered: scripts wait for it
+
         server.runForever()
         signals.forEach { $0.cancel() }
         return 0
