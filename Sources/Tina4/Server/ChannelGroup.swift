@@ -38,8 +38,8 @@ final class ChannelGroup {
     var writeDeadlines: WriteDeadlines
     /// Called when the last channel leaves (a shutting-down server waits for it).
     var becameEmpty: (() -> Void)?
-    /// When the last refusal was logged, and how many were not logged since.
-    private var refusalLog: (time: UInt64, heldBack: Int)?
+    /// Per kind of refusal: when the last one was logged, and how many were not logged since.
+    private var refusalLogs = [(time: UInt64, heldBack: Int)?](repeating: nil, count: ConnectionDrop.refusalKinds)
 
     /// Open channels, in no particular order.
     private(set) var channels: [Channel] = []
@@ -90,16 +90,16 @@ final class ChannelGroup {
     // MARK: Refusals and drops
 
     /// The one place a refused or dropped connection is reported (one log line; refusals, which
-    /// come in floods, at most one line per 10 s, saying how many were held back).
+    /// come in floods, at most one line per kind per 10 s, saying how many were held back).
     func dropped(_ drop: ConnectionDrop) {
-        guard drop.isRefusal else { return log.info(drop.message) }
+        guard let kind = drop.refusalKind else { return log.info(drop.message) }
         let now = loop.now()
-        if let last = refusalLog, now < last.time + 10_000 {
-            refusalLog?.heldBack += 1
+        if let last = refusalLogs[kind], now < last.time + 10_000 {
+            refusalLogs[kind]?.heldBack += 1
             return
         }
-        let heldBack = refusalLog?.heldBack ?? 0
-        refusalLog = (now, 0)
+        let heldBack = refusalLogs[kind]?.heldBack ?? 0
+        refusalLogs[kind] = (now, 0)
         log.warn(drop.message + (heldBack > 0 ? " (and \(heldBack) more since the last such line)" : ""))
     }
 

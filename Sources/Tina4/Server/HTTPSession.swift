@@ -125,6 +125,9 @@ final class HTTPSession: ChannelSession {
                 closeTimeoutMilliseconds: configuration.closeTimeoutMilliseconds, perMessageDeflate: upgrade.perMessageDeflate)
             channel.session = session
             session.start(leftover: leftover)
+            if server.isShuttingDown {   // a handshake that was in progress when the shutdown began
+                session.close(code: .goingAway, reason: "server shutting down")
+            }
             channel.resumeReading()   // reading may have been paused for an earlier response
         }
     }

@@ -25,26 +25,24 @@ struct PeerAddress: Hashable, CustomStringConvertible {
             }
             self.init(ipv4: ipv4)
         case AF_INET6:
-            let bytes = withUnsafePointer(to: &storage) {
+            let halves = withUnsafePointer(to: &storage) {
                 $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
-                    withUnsafeBytes(of: pointer.pointee.sin6_addr) { Array($0) }
+                    withUnsafeBytes(of: pointer.pointee.sin6_addr) { ($0.prefix(8).bigEndianWord, $0.suffix(8).bigEndianWord) }
                 }
             }
-            self.init(bytes: bytes)
+            self.init(high: halves.0, low: halves.1)
         default:
             return nil
         }
     }
 
     init(ipv4: UInt32) {
-        high = 0
-        low = 0xFFFF_0000_0000 | UInt64(ipv4)
+        self.init(high: 0, low: 0xFFFF_0000_0000 | UInt64(ipv4))
     }
 
-    /// From the 16 bytes of an IPv6 address, in network order.
-    init(bytes: [UInt8]) {
-        high = bytes[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
-        low = bytes[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
+    init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
     }
 
     /// `10.0.0.1` for IPv4 (also IPv4-mapped), otherwise eight groups of hex (`2001:db8:0:0:0:0:0:1`).
@@ -56,4 +54,9 @@ struct PeerAddress: Hashable, CustomStringConvertible {
             + (0..<4).map { String(low >> (48 - 16 * $0) & 0xFFFF, radix: 16) }
         return groups.joined(separator: ":")
     }
+}
+
+extension Slice<UnsafeRawBufferPointer> {
+    /// These (up to 8) bytes as one big-endian number.
+    fileprivate var bigEndianWord: UInt64 { reduce(0) { $0 << 8 | UInt64($1) } }
 }

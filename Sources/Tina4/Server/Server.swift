@@ -222,7 +222,7 @@ private final class Listener: EventLoopHandler {
     private func backOff() {
         guard let server else { return }
         let loop = server.loop
-        server.log.error("[server] out of file descriptors (\(server.openConnectionCount) open): not accepting for 250 ms")
+        server.channels.dropped(.outOfFileDescriptors(open: server.openConnectionCount))
         loop.modify(fd, events: 0)
         _ = loop.schedule(at: loop.now() + 250) { [weak self] in
             guard let self, let server = self.server, server.isListening(on: self.fd) else { return }
