@@ -137,7 +137,15 @@ public final class Server {
             self?.stop()
         }
         shutdown = .draining(deadline: deadline, done: done)
-        channels.becameEmpty = { [weak self] in self?.stop() }
+        channels.becameEmpty = { [weak self] in
+            // Later in this turn, not inside the last channel's close: its session is told after
+            // it leaves the group (a `.close` handler may still broadcast through the backplane).
+            guard let loop = self?.loop else { return }
+            _ = loop.schedule(at: loop.now()) { [weak self] in
+                guard let self, case .draining = self.shutdown else { return }
+                self.stop()
+            }
+        }
         for channel in channels.channels {   // a copy: sessions may close their channels
             switch channel.session {
             case let session as WebSocketSession: session.close(code: .goingAway, reason: "server shutting down")
