@@ -2,7 +2,9 @@ import Dispatch
 import Glibc
 import Tina4
 
-/// `tina4 serve`: loads `.env`, registers the demos, binds, prints the banner, runs until Ctrl+C.
+/// `tina4 serve`: loads `.env`, registers the demos, raises the open-file limit, binds, prints
+/// the banner, runs until SIGINT or SIGTERM, then shuts down gracefully (``Server/shutDown(then:)``)
+/// and exits 0. A second SIGINT during the grace closes every connection at once.
 @MainActor
 enum ServeCommand {
     static func run(_ arguments: [String]) -> Int32 {
@@ -40,9 +42,11 @@ enum ServeCommand {
                 printError(WorkerSupervisor.refusal)
                 return 2
             }
-            return WorkerSupervisor.run(count: count, host: configuration.host, port: configuration.port, log: Log.shared)
+            return WorkerSupervisor.run(count: count, host: configuration.host, port: configuration.port,
+                                        graceMilliseconds: configuration.shutdownGraceMilliseconds, log: Log.shared)
         }
 
+        let openFileLimit = OpenFileLimit.raiseToHardLimit()
         Demos.registerAll()
         let server = Server(configuration: configuration)
         server.reusePort = Environment.current[WorkerSupervisor.workerVariable] != nil   // a worker of --workers
@@ -60,6 +64,33 @@ enum ServeCommand {
         Demos.listeningPort = server.port
         let backplane = backplaneSettings.map { RedisBackplane(configuration: $0, hub: server.hub) }
         backplane?.start()   // Redis being down is logged, not fatal: local clients are served
+        // Handled before the banner: whoever waits for it may signal at once. Blocked on this
+        // thread so that each signal stays pending until the dispatch source reads it (a signal
+        // this thread let through would be discarded as ignored, and a second Ctrl+C lost).
+        var handled = sigset_t()
+        sigemptyset(&handled)
+        for number in [SIGINT, SIGTERM] { sigaddset(&handled, number) }
+        pthread_sigmask(SIG_BLOCK, &handled, nil)
+        let signals = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
+            source.setEventHandler {
+                MainActor.assumeIsolated {
+                    if server.isShuttingDown {
+                        // A second Ctrl+C means now; a SIGTERM (a supervisor passing on the
+                        // same Ctrl+C) does not hurry the shutdown.
+                        guard number == SIGINT else { return }
+                        server.log.info("[server] interrupted again: closing \(server.openConnectionCount) connections now")
+                        server.stop()
+                        return
+                    }
+                    server.log.info("[server] shutting down: closing \(server.openConnectionCount) connections (at most \(configuration.shutdownGraceMilliseconds) ms)")
+                    server.shutDown { backplane?.stop() }   // the backplane after the WebSockets
+                }
+            }
+            source.resume()
+            return source
+        }
         let shown = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         var banner = """
               Tina4 Swift v\(Tina4.version)
@@ -68,21 +99,11 @@ enum ServeCommand {
               Press Ctrl+C to stop
 
             """
+        if let warning = OpenFileLimit.warning(limit: openFileLimit, maxConnections: configuration.maxConnections) {
+            banner += warning + "\n"
+        }
         banner.withUTF8 { _ = write(1, $0.baseAddress, $0.count) }  // unbuffered: scripts wait for it
 
-        let signals = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
-            source.setEventHandler {
-                MainActor.assumeIsolated {
-                    server.log.info("[server] shutting down")
-                    backplane?.stop()
-                    server.stop()
-                }
-            }
-            source.resume()
-            return source
-        }
         server.runForever()
         signals.forEach { $0.cancel() }
         return 0

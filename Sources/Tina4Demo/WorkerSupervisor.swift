@@ -11,7 +11,8 @@ import Tina4
 /// ```
 /// A worker that dies is logged and started again (after a second's pause if it died within a
 /// second of starting, so a crash loop does not spin). SIGTERM or SIGINT to the supervisor is
-/// passed to every worker, which shut down cleanly; stragglers are killed after 10 s.
+/// passed to every worker, which shut down gracefully (``Server/shutDown(then:)``); stragglers are
+/// killed 5 s after their grace; the supervisor then exits 0.
 /// Workers share nothing but the port, so the Redis backplane is required: without it a
 /// broadcast would reach only the clients of the worker it started on.
 enum WorkerSupervisor {
@@ -27,7 +28,7 @@ enum WorkerSupervisor {
         var startedAt: UInt64
     }
 
-    static func run(count: Int, host: String, port: Int, log: Log) -> Int32 {
+    static func run(count: Int, host: String, port: Int, graceMilliseconds: UInt64, log: Log) -> Int32 {
         // Reserve the port (bound with SO_REUSEPORT, not listening: it gets no connections),
         // so a port in use is one clear error here, and port 0 picks one port for all workers.
         let reservation: PortReservation
@@ -49,7 +50,7 @@ enum WorkerSupervisor {
         for number in 1...count {
             guard let pid = spawn(executable, number: number, host: host, port: reservation.port) else {
                 printError("cannot start worker \(number): \(String(cString: strerror(errno)))")
-                stopAll(&workers, log: log)
+                stopAll(&workers, waitMilliseconds: graceMilliseconds + 5_000, log: log)
                 return 1
             }
             workers.append(Worker(number: number, pid: pid, startedAt: monotonicMilliseconds()))
@@ -61,7 +62,7 @@ enum WorkerSupervisor {
             sigwait(&signals, &received)
             if received == SIGTERM || received == SIGINT {
                 log.info("[workers] stopping \(workers.count) workers")
-                stopAll(&workers, log: log)
+                stopAll(&workers, waitMilliseconds: graceMilliseconds + 5_000, log: log)
                 reservation.release()
                 return 0
             }
@@ -83,10 +84,10 @@ enum WorkerSupervisor {
         }
     }
 
-    /// SIGTERM to every worker, then waits up to 10 s for them, then SIGKILL.
-    private static func stopAll(_ workers: inout [Worker], log: Log) {
+    /// SIGTERM to every worker, then waits up to `waitMilliseconds` for them, then SIGKILL.
+    private static func stopAll(_ workers: inout [Worker], waitMilliseconds: UInt64, log: Log) {
         for worker in workers { kill(worker.pid, SIGTERM) }
-        let deadline = monotonicMilliseconds() + 10_000
+        let deadline = monotonicMilliseconds() + waitMilliseconds
         while !workers.isEmpty {
             var status: Int32 = 0
             let pid = waitpid(-1, &status, WNOHANG)
@@ -96,7 +97,7 @@ enum WorkerSupervisor {
                 break
             } else if monotonicMilliseconds() > deadline {
                 for worker in workers {
-                    log.warn("[workers] worker #\(worker.number) (pid \(worker.pid)) did not stop in 10 s; killing it")
+                    log.warn("[workers] worker #\(worker.number) (pid \(worker.pid)) did not stop in \(waitMilliseconds) ms; killing it")
                     kill(worker.pid, SIGKILL)
                 }
                 for worker in workers { waitpid(worker.pid, &status, 0) }

@@ -77,3 +77,25 @@ def test_workers_are_refused_without_the_backplane(binary, processes):
     lines = [l for l in server.text().splitlines() if l.startswith("tina4:")]
     assert lines == ["tina4: --workers needs the Redis backplane (TINA4_WS_BACKPLANE=redis): each worker has only "
                      "its own clients, so without it a broadcast would reach a fraction of them"]
+
+
+def test_sigterm_shuts_every_worker_down_gracefully(binary, redis, processes):
+    """SIGTERM to the supervisor reaches every worker; each closes its WebSockets with 1001
+    "server shutting down" (the client's answer is awaited), and the supervisor exits 0."""
+    server = Tina(binary, "tina4-workers-shutdown", redis.url)
+    processes.append(server)
+    server.start(["--workers", "2"], wait_for_backplane=False)
+    server.wait_log("[backplane] connected to Redis", count=2)
+    pids = wait_until(lambda: len(worker_pids(server.proc.pid)) == 2 and worker_pids(server.proc.pid), 10, "2 workers")
+    by_pid = clients_on_each_worker(server, pids)
+    clients = [by_pid[pids[0]][0], by_pid[pids[1]][0]]
+
+    server.proc.send_signal(signal.SIGTERM)
+    for client in clients:
+        data = client.wait_for(lambda opcode, data: opcode == 0x8, what="the close frame")
+        assert data == b"\x03\xe9server shutting down"
+    assert server.proc.wait(timeout=15) == 0
+    server.wait_log("[server] shutting down: closing", count=2)
+    for pid in pids:
+        assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z"
+    assert "did not stop" not in server.text(), "no worker needed SIGKILL"

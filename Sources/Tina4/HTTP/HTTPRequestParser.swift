@@ -126,6 +126,16 @@ public struct HTTPRequestParser: Sendable {
     /// ```
     public var bufferedByteCount: Int { buffer.count + body.count }
 
+    /// Whether part of a request has arrived and the request is not complete yet: unparsed
+    /// bytes, or a head whose body (or chunked trailer) is still coming. Unlike
+    /// ``bufferedByteCount`` it stays true while a chunked body's lines are consumed as they come,
+    /// so a client dribbling trailer lines is still mid-request.
+    ///
+    /// ```swift
+    /// let deadline = parser.isMidRequest ? requestDeadline : keepAliveDeadline
+    /// ```
+    public var isMidRequest: Bool { pending != nil || buffer.count > 0 }
+
     // MARK: Steps
 
     /// Finds, parses and validates the next head; consumes it from the buffer.

@@ -45,12 +45,19 @@ public enum MetricsExposition {
             text.sample("tina4_websocket_closes_total", labels: [("code", code)], value: count)
         }
         text.family("tina4_websocket_dropped_total", .counter, help: "WebSocket connections the server dropped or refused, by reason.")
-        for reason in WebSocketDropReason.wired {
+        for reason in WebSocketDropReason.allCases {
             text.sample("tina4_websocket_dropped_total", labels: [("reason", reason.label)], value: metrics.dropped(reason))
         }
     }
 
     private static func http(_ metrics: ServerMetrics, into text: inout PrometheusText) {
+        text.family("tina4_connections_refused_total", .counter,
+                    help: "Connections answered 503 at accept: over TINA4_MAX_CONNECTIONS or TINA4_MAX_PER_IP.")
+        text.sample("tina4_connections_refused_total", labels: [("limit", "max_connections")], value: metrics.refusedOverConnectionCap)
+        text.sample("tina4_connections_refused_total", labels: [("limit", "max_per_ip")], value: metrics.refusedOverAddressCap)
+        counter(&text, "tina4_connections_write_stalled_total",
+                "Connections closed because their client read under the minimum rate while output waited.", metrics.writeStalledDrops)
+        counter(&text, "tina4_accept_pauses_total", "Times accepting paused for 250 ms: out of file descriptors.", metrics.acceptPauses)
         text.family("tina4_http_requests_total", .counter, help: "HTTP requests answered, by method and status class.")
         for (method, statusClass, count) in metrics.httpRequests.nonZero {
             text.sample("tina4_http_requests_total", labels: [("method", method), ("status", statusClass)], value: count)

@@ -32,6 +32,13 @@ public final class ServerMetrics {
     public internal(set) var broadcastDeliveries = 0
     /// WebSockets opened since start.
     public internal(set) var webSocketsOpened = 0
+    /// Connections answered 503 at accept: over `TINA4_MAX_CONNECTIONS`, over `TINA4_MAX_PER_IP`.
+    public internal(set) var refusedOverConnectionCap = 0
+    public internal(set) var refusedOverAddressCap = 0
+    /// Connections closed for reading under the minimum rate while output waited (``WriteDeadlines``).
+    public internal(set) var writeStalledDrops = 0
+    /// Times accepting paused because the process was out of file descriptors.
+    public internal(set) var acceptPauses = 0
 
     /// Open WebSockets per route pattern (`/ws/chat/{room}`); a pattern stays at 0 once seen.
     private(set) var openByRoute: [String: Int] = [:]

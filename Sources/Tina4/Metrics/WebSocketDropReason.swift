@@ -6,8 +6,8 @@
 /// hub.metrics.webSocketDropped(.slowConsumer, connection: connection)   // an open connection
 /// hub.metrics.webSocketRefused(.originRefused, path: path)              // a refused handshake
 /// ```
-/// A reason's series is exposed only once a code path can count it (``wired``), so `/metrics`
-/// never shows a counter that nothing can ever increment.
+/// Refusals below the WebSocket layer (the connection caps' 503, a stalled writer) are counted
+/// apart, in ``ServerMetrics/count(_:)``.
 public enum WebSocketDropReason: Int, CaseIterable, Sendable {
     /// More than the output cap was queued on a client that is not reading.
     case slowConsumer
@@ -19,8 +19,6 @@ public enum WebSocketDropReason: Int, CaseIterable, Sendable {
     case partialMessageTimeout
     /// The handshake's `Origin` is not allowed (403).
     case originRefused
-    /// The server was at its connection cap (503).
-    case connectionCap
 
     /// The label value: `slow_consumer`, `rate_limited`, …
     public var label: String {
@@ -30,13 +28,8 @@ public enum WebSocketDropReason: Int, CaseIterable, Sendable {
         case .heartbeatTimeout: "heartbeat_timeout"
         case .partialMessageTimeout: "partial_message_timeout"
         case .originRefused: "origin_refused"
-        case .connectionCap: "connection_cap"
         }
     }
-
-    /// The reasons this build counts: a reason joins the list in the same change that adds its
-    /// ``ServerMetrics/webSocketDropped(_:connection:)`` or ``ServerMetrics/webSocketRefused(_:path:)`` call.
-    public static let wired: [WebSocketDropReason] = [.slowConsumer, .rateLimited, .heartbeatTimeout, .partialMessageTimeout, .originRefused]
 }
 
 extension WebSocketDropReason {

@@ -42,6 +42,9 @@ extension ChannelSession {
 /// - Backpressure, for sessions that produce output in answer to input (HTTP): the session
 ///   checks ``pendingOutputBytes``, pauses reading, and resumes when told the output drained
 ///   (``ChannelSession/outputDrained()``).
+/// - The *write deadline* (``WriteDeadlines``): while the socket is full, the client must read a
+///   minimum amount per window (1 KiB/s over 30 s), or the channel is closed. It covers every
+///   output, including a final response being flushed before a close.
 @MainActor
 final class Channel: EventLoopHandler {
     /// Where the connection is in its life.
@@ -247,7 +250,10 @@ final class Channel: EventLoopHandler {
         case .drained:
             let wasWatching = output == .waitingForWritable
             output = .idle
-            if wasWatching { updateInterest() }
+            if wasWatching {
+                updateInterest()
+                group.writeDeadlines.unwatch(self)
+            }
             if case .flushingToClose = lifecycle {
                 startLingeringClose()
             } else if queued > 0 {
@@ -257,6 +263,7 @@ final class Channel: EventLoopHandler {
             if output != .waitingForWritable {
                 output = .waitingForWritable
                 updateInterest()
+                group.writeDeadlines.watch(self)
             }
         case .failed:
             closeNow()
@@ -309,6 +316,7 @@ final class Channel: EventLoopHandler {
         case .open, .overflowed, .flushingToClose: break
         }
         lifecycle = .closed
+        if output == .waitingForWritable { group.writeDeadlines.unwatch(self) }
         loop.unregister(fd)
         queue.removeAll()
         group.remove(self)

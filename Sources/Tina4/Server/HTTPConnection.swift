@@ -2,7 +2,7 @@
 ///
 /// It is fed what happened (bytes received, the peer's EOF, the output drained, a timer fired,
 /// the application's response) and hands back ``Action``s one at a time from
-/// ``next(now:pendingOutputBytes:bytesWritten:)``; the caller (``HTTPSession``) performs them.
+/// ``next(now:pendingOutputBytes:)``; the caller (``HTTPSession``) performs them.
 /// Between batches the caller reads ``readingWanted`` and ``deadline`` to pause or resume the
 /// socket and to keep one timer armed. It parses with ``HTTPRequestParser``; what a request
 /// *means* is the dispatcher's business (``HTTPDispatcher``).
@@ -14,11 +14,14 @@
 ///   └─────────┘ ◀────────── respond(), connection persists ────── └──────────┘ ──respond(), closing──▶ finished
 ///     │     ▲
 ///     │     └───────────── output drained ─────────────┐
-///     └── over the high-water mark ──▶ waitingForOutput ──nothing written in a whole timeout──▶ finished
+///     └── over the high-water mark ──▶ waitingForOutput
 ///
-///   reading ──EOF with every request answered, or the keep-alive timeout──▶ finished
+///   reading ──EOF with every request answered, the keep-alive timeout, or shutDown() between requests──▶ finished
 ///   any state ──the channel closed──▶ finished
 /// ```
+/// A client that stops reading while output waits is the channel's business: its write
+/// deadline (``Channel``) closes it, and ``closed()`` ends the machine. After ``shutDown()`` the
+/// request in progress is still answered, with `Connection: close`.
 /// One request is handled at a time: pipelined requests wait in the parser until the response
 /// before them is queued, so answers go out in order also around async handlers. While handling
 /// or waiting for output, reading is paused, so a client can queue neither unbounded work nor
@@ -27,7 +30,7 @@
 /// ```swift
 /// var connection = HTTPConnection(limits: .init(configuration))
 /// connection.received(bytes)
-/// while let action = connection.next(now: clock, pendingOutputBytes: 0, bytesWritten: 0) {
+/// while let action = connection.next(now: clock, pendingOutputBytes: 0) {
 ///     if case .dispatch(let request) = action { connection.respond(Response().text("hi"), close: false, date: date) }
 /// }
 /// ```
@@ -91,10 +94,9 @@ struct HTTPConnection {
         case reading(Deadline?)
         /// A request is with the application; its response is awaited.
         case handling(Reply)
-        /// Too much output is queued: nothing is read or dispatched until it drains. `written`
-        /// is the channel's byte count at the last check (progress means a slow reader, not a
-        /// stalled one).
-        case waitingForOutput(deadline: UInt64, written: Int)
+        /// Too much output is queued: nothing is read or dispatched until it drains (the
+        /// channel's write deadline bounds how long that may take).
+        case waitingForOutput
         /// The connection was handed to a WebSocket session.
         case upgraded
         /// The last response is queued (the channel closes after it), or the channel closed.
@@ -127,7 +129,9 @@ struct HTTPConnection {
     private var parser: HTTPRequestParser
     private(set) var state = State.reading(nil)
     private(set) var input = Input.open
-    /// An action produced by an input, handed out by the next call to ``next(now:pendingOutputBytes:bytesWritten:)``.
+    /// The server is shutting down: the request in progress gets the last answer.
+    private(set) var draining = false
+    /// An action produced by an input, handed out by the next call to ``next(now:pendingOutputBytes:)``.
     private var queued: Action?
 
     init(limits: Limits) {
@@ -154,6 +158,17 @@ struct HTTPConnection {
         if case .waitingForOutput = state { state = .reading(nil) }
     }
 
+    /// The server is shutting down: a connection between requests closes (once what is queued
+    /// is written); a request in progress, or already partly received, is still answered, with
+    /// `Connection: close`, and nothing after it is read.
+    mutating func shutDown() {
+        draining = true
+        if case .reading = state, !parser.isMidRequest, queued == nil {
+            state = .finished
+            queued = .closeWhenFlushed
+        }
+    }
+
     /// The channel closed; nothing more happens.
     mutating func closed() {
         state = .finished
@@ -161,7 +176,7 @@ struct HTTPConnection {
     }
 
     /// The timer armed for ``deadline`` fired (possibly early: the deadline may have moved).
-    mutating func timerFired(now: UInt64, pendingOutputBytes: Int, bytesWritten: Int) {
+    mutating func timerFired(now: UInt64) {
         switch state {
         case .reading(let deadline?) where now >= deadline.time:
             switch deadline {
@@ -174,13 +189,6 @@ struct HTTPConnection {
                 state = .finished
                 queued = .closeNow(log: nil)
             }
-        case .waitingForOutput(let deadline, let written) where now >= deadline:
-            if bytesWritten != written {   // slow, but reading
-                state = .waitingForOutput(deadline: now + limits.keepAliveMilliseconds, written: bytesWritten)
-                return
-            }
-            state = .finished
-            queued = .closeNow(log: "client read nothing in \(limits.keepAliveMilliseconds) ms with \(pendingOutputBytes) bytes pending, closing")
         case .reading, .handling, .waitingForOutput, .upgraded, .finished:
             break
         }
@@ -192,7 +200,7 @@ struct HTTPConnection {
     /// without `keep-alive` says otherwise.
     mutating func respond(_ response: Response, close: Bool, date: String) {
         guard case .handling(let reply) = state else { return }
-        let closing = close || !reply.keepAlive
+        let closing = close || !reply.keepAlive || draining
         let persistence: Response.Persistence = closing ? .close : reply.http10 ? .keepAlive : .persistent
         queued = .respond(HTTPResponseBytes(response, omitBody: reply.omitBody, persistence: persistence, date: date), close: closing)
         state = closing ? .finished : .reading(nil)
@@ -209,15 +217,15 @@ struct HTTPConnection {
     // MARK: Outputs
 
     /// The next thing to do, or nil when the machine waits for an input. `now` is the clock in
-    /// milliseconds; the byte counts are the channel's.
-    mutating func next(now: UInt64, pendingOutputBytes: Int, bytesWritten: Int) -> Action? {
+    /// milliseconds; `pendingOutputBytes` is the channel's unwritten output.
+    mutating func next(now: UInt64, pendingOutputBytes: Int) -> Action? {
         if let action = queued {
             queued = nil
             return action
         }
         guard case .reading(let deadline) = state else { return nil }
         if pendingOutputBytes > limits.outputHighWaterBytes {
-            state = .waitingForOutput(deadline: now + limits.keepAliveMilliseconds, written: bytesWritten)
+            state = .waitingForOutput
             return nil
         }
         let event: HTTPParseEvent?
@@ -230,14 +238,15 @@ struct HTTPConnection {
             return .reject(status: error.status, reason: error.reason, head: head, log: "\(error.status) \(error.reason)")
         }
         guard let event else {
-            if input == .ended {   // every complete request is answered; nothing more will come
+            if input == .ended || (draining && !parser.isMidRequest) {   // every complete request is answered; nothing more will come
                 state = .finished
                 return .closeWhenFlushed
             }
             // The keep-alive clock starts when the last response is queued (or the connection
             // opens), the request clock when a request's first bytes arrive; neither restarts
-            // while it runs (an early timer, more bytes of the same request).
-            let partial = parser.bufferedByteCount > 0
+            // while it runs (an early timer, more bytes of the same request, chunk or trailer
+            // lines the decoder has consumed: the request is unfinished until it is returned).
+            let partial = parser.isMidRequest
             switch (deadline, partial) {
             case (.request?, true), (.idle?, false):
                 break
@@ -268,12 +277,11 @@ struct HTTPConnection {
     }
 
     /// When a timer should fire, if one is needed: the caller keeps one armed at or before it
-    /// and reports ``timerFired(now:pendingOutputBytes:bytesWritten:)``.
+    /// and reports ``timerFired(now:)``.
     var deadline: UInt64? {
         switch state {
         case .reading(let deadline): deadline?.time
-        case .waitingForOutput(let deadline, _): deadline
-        case .handling, .upgraded, .finished: nil
+        case .handling, .waitingForOutput, .upgraded, .finished: nil
         }
     }
 }

@@ -53,12 +53,19 @@ final class HTTPSession: ChannelSession {
         cancelTimer()
     }
 
+    /// The server is shutting down: see ``HTTPConnection/shutDown()``.
+    func shutDown() {
+        guard !channel.isClosed else { return }
+        connection.shutDown()
+        run()
+    }
+
     // MARK: Driving the machine
 
     /// Performs every action the machine has, then brings reading and the timer in line.
     private func run() {
         let now = channel.loop.now()
-        while let action = connection.next(now: now, pendingOutputBytes: channel.pendingOutputBytes, bytesWritten: channel.bytesWritten) {
+        while let action = connection.next(now: now, pendingOutputBytes: channel.pendingOutputBytes) {
             perform(action)
         }
         guard !channel.isClosed else { return }
@@ -129,6 +136,9 @@ final class HTTPSession: ChannelSession {
                 rateLimited: configuration.webSocketRateLimit != nil)
             channel.session = session
             session.start(leftover: leftover)
+            if server.isShuttingDown {   // a handshake that was in progress when the shutdown began
+                session.close(code: .goingAway, reason: "server shutting down")
+            }
             channel.resumeReading()   // reading may have been paused for an earlier response
         }
     }
@@ -155,7 +165,7 @@ final class HTTPSession: ChannelSession {
         timer = nil
         timerDeadline = .max
         guard !channel.isClosed else { return }
-        connection.timerFired(now: channel.loop.now(), pendingOutputBytes: channel.pendingOutputBytes, bytesWritten: channel.bytesWritten)
+        connection.timerFired(now: channel.loop.now())
         run()
     }
 }

@@ -48,6 +48,17 @@ public final class Server {
     /// The counters behind `/metrics` (those of ``hub``, shared by the servers of one route table).
     public var metrics: ServerMetrics { routes.hub.metrics }
 
+    /// Set by ``shutDown(then:)``: what runs once the last connection is gone or the grace ends.
+    private var shutdown: ShutdownState?
+
+    private enum ShutdownState {
+        case draining(deadline: TimerQueue.Token, done: @MainActor () -> Void)
+        case finished
+    }
+
+    /// Whether ``shutDown(then:)`` has begun.
+    public var isShuttingDown: Bool { shutdown != nil }
+
     /// Open TCP connections (HTTP and WebSocket).
     public var openConnectionCount: Int { channels.count }
 
@@ -67,7 +78,11 @@ public final class Server {
         self.loop = loop
         channels = ChannelGroup(
             loop: loop, log: log, maxOutputBytes: configuration.maxOutputBytes, lingerMilliseconds: configuration.lingerMilliseconds,
-            maxWebSocketOutputBytes: configuration.maxWebSocketOutputBytes, webSocketRateLimit: configuration.webSocketRateLimit)
+            maxWebSocketOutputBytes: configuration.maxWebSocketOutputBytes, webSocketRateLimit: configuration.webSocketRateLimit,
+            admission: ConnectionAdmission(maxConnections: configuration.maxConnections, maxPerAddress: configuration.maxConnectionsPerAddress),
+            writeDeadlines: WriteDeadlines(
+                windowMilliseconds: configuration.requestTimeoutMilliseconds, minimumBytesPerSecond: configuration.minimumReadBytesPerSecond))
+        channels.metrics = routes.hub.metrics
         heartbeat = WebSocketHeartbeat(channels: channels, intervalMilliseconds: configuration.pingIntervalMilliseconds)
         dispatcher = HTTPDispatcher(routes: routes, staticFiles: StaticFiles(root: configuration.publicDirectory), log: log,
                                     compression: configuration.compression, metricsAccess: configuration.metrics,
@@ -102,11 +117,8 @@ public final class Server {
     /// ``runForever()`` return. Afterwards the server holds no connection, and an event that
     /// still reaches one of its old channels finds it closed.
     public func stop() {
-        if let listener {
-            loop.unregister(listener.fd)
-            Socket.close(listener.fd)
-            self.listener = nil
-        }
+        channels.becameEmpty = nil   // closing them all is not a shutdown finishing on its own
+        stopListening()
         heartbeat.stop()
         channels.closeAll { channel in
             if let session = channel.session as? WebSocketSession {
@@ -115,11 +127,74 @@ public final class Server {
             }
         }
         loop.stop()
+        finishShutdown()
+    }
+
+    /// Shuts down gracefully, then calls `done` and ``stop()``s: stops accepting (the listening
+    /// socket is closed, so the port is free), sends every WebSocket the close 1001 "server
+    /// shutting down" (each `.close` handler runs as its client answers), lets every request in
+    /// progress get its answer (with `Connection: close`) and closes idle keep-alive
+    /// connections. It finishes when the last connection has gone, or after
+    /// ``ServerConfiguration/shutdownGraceMilliseconds``; whatever is left is then closed at once.
+    /// A second call does nothing; ``stop()`` during the grace ends it at once.
+    ///
+    /// ```swift
+    /// server.shutDown { backplane.stop() }   // on SIGTERM; runForever() returns afterwards
+    /// ```
+    public func shutDown(then done: @escaping @MainActor () -> Void = {}) {
+        guard shutdown == nil else { return }
+        stopListening()
+        let deadline = loop.schedule(at: loop.now() + configuration.shutdownGraceMilliseconds) { [weak self] in
+            self?.log.info("[server] \(self?.openConnectionCount ?? 0) connections still open after the shutdown grace, closing them")
+            self?.stop()
+        }
+        shutdown = .draining(deadline: deadline, done: done)
+        channels.becameEmpty = { [weak self] in
+            // Later in this turn, not inside the last channel's close: its session is told after
+            // it leaves the group (a `.close` handler may still broadcast through the backplane).
+            guard let loop = self?.loop else { return }
+            _ = loop.schedule(at: loop.now()) { [weak self] in
+                guard let self, case .draining = self.shutdown else { return }
+                self.stop()
+            }
+        }
+        for channel in channels.channels {   // a copy: sessions may close their channels
+            switch channel.session {
+            case let session as WebSocketSession: session.close(code: .goingAway, reason: "server shutting down")
+            case let session as HTTPSession: session.shutDown()
+            default: break
+            }
+        }
+        if channels.count == 0 { stop() }
+    }
+
+    /// Runs the `done` of a graceful shutdown once, when the server has stopped.
+    private func finishShutdown() {
+        guard case .draining(let deadline, let done) = shutdown else { return }
+        shutdown = .finished
+        channels.becameEmpty = nil
+        loop.cancel(deadline)
+        done()
+    }
+
+    private func stopListening() {
+        guard let listener else { return }
+        loop.unregister(listener.fd)
+        Socket.close(listener.fd)
+        self.listener = nil
     }
 
     // MARK: Channels
 
     fileprivate func accepted(_ fd: Int32) {
+        if let refusal = channels.admission.admit(fd, openConnections: channels.count) {
+            channels.dropped(refusal)
+            let answer = HTTPResponseBytes(
+                Response().text("Too many connections; try again soon.\n", status: 503).header("Retry-After", "5"),
+                omitBody: false, persistence: .close, date: CurrentHTTPDate.value)
+            Socket.refuse(fd, answer: answer.head, scratch: channels.readBuffer)
+            return
+        }
         let channel = Channel(fd: fd, group: channels)
         channel.session = HTTPSession(channel: channel, dispatcher: dispatcher, limits: httpLimits, server: self)
         channel.start()
@@ -167,7 +242,7 @@ private final class Listener: EventLoopHandler {
     private func backOff() {
         guard let server else { return }
         let loop = server.loop
-        server.log.error("[server] out of file descriptors (\(server.openConnectionCount) open): not accepting for 250 ms")
+        server.channels.dropped(.outOfFileDescriptors(open: server.openConnectionCount))
         loop.modify(fd, events: 0)
         _ = loop.schedule(at: loop.now() + 250) { [weak self] in
             guard let self, let server = self.server, server.isListening(on: self.fd) else { return }

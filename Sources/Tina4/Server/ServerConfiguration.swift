@@ -43,7 +43,23 @@ public struct ServerConfiguration: Sendable {
     /// How long an idle keep-alive HTTP connection stays open.
     public var keepAliveTimeoutMilliseconds: UInt64 = 30_000
     /// How long a client may take to send a whole request once it started (slowloris guard): 408 after.
+    /// Also the window of the write deadline (see ``minimumReadBytesPerSecond``).
     public var requestTimeoutMilliseconds: UInt64 = 30_000
+    /// While a connection's socket is full (the client is not taking what the server sends: a
+    /// response, a final answer before a close, WebSocket messages), the client must read at least
+    /// this many bytes per second, averaged over each ``requestTimeoutMilliseconds`` window
+    /// (30 KiB per 30 s by default), or the connection is closed. 0 still requires one byte per
+    /// window.
+    public var minimumReadBytesPerSecond = 1_024
+    /// Most connections open at once (HTTP and WebSocket); one more is answered
+    /// `503 Service Unavailable` and closed (`TINA4_MAX_CONNECTIONS`).
+    public var maxConnections = 100_000
+    /// Most connections open at once from one IP address, 0 for no limit (the default: behind a
+    /// proxy every client has the proxy's address); one more is answered 503 (`TINA4_MAX_PER_IP`).
+    public var maxConnectionsPerAddress = 0
+    /// On SIGINT/SIGTERM, how long ``Server/shutDown(then:)`` waits for WebSocket clients to
+    /// answer the close and for responses to finish before closing what is left (`TINA4_SHUTDOWN_GRACE`, seconds).
+    public var shutdownGraceMilliseconds: UInt64 = 5_000
     /// After a final response or close frame, how long the server reads and discards what the
     /// client still sends before it closes the socket.
     public var lingerMilliseconds: UInt64 = 2_000
@@ -80,7 +96,8 @@ public struct ServerConfiguration: Sendable {
     /// Defaults overridden by `TINA4_HOST`/`HOST`, `TINA4_PORT`/`PORT`, `TINA4_WS_MAX_MESSAGE`,
     /// `TINA4_MAX_BODY`, `TINA4_WS_MAX_BUFFER` (bytes), `TINA4_WS_COMPRESSION` (on/off),
     /// `TINA4_WS_PING_INTERVAL` (seconds, 0: off), `TINA4_WS_RATE_LIMIT` (COUNT/SECONDS or off),
-    /// `TINA4_METRICS` (off/on/loopback), `TINA4_WS_ALLOWED_ORIGINS` (origins such as `https://example.com`, or `same-origin`, comma-separated).
+    /// `TINA4_METRICS` (off/on/loopback), `TINA4_WS_ALLOWED_ORIGINS` (origins such as `https://example.com`, or `same-origin`, comma-separated),
+    /// `TINA4_MAX_CONNECTIONS`, `TINA4_MAX_PER_IP` (0: off), `TINA4_SHUTDOWN_GRACE` (seconds).
     public static func fromEnvironment(_ environment: [String: String]) throws(Invalid) -> ServerConfiguration {
         var configuration = ServerConfiguration()
         if let host = [environment["TINA4_HOST"], environment["HOST"]].lazy.compactMap({ $0 }).first(where: { !$0.isEmpty }) {
@@ -109,6 +126,15 @@ public struct ServerConfiguration: Sendable {
                               expected: "COUNT/SECONDS (e.g. 100/60: 1 to 86400 seconds, at most 1000 messages a second) or off")
             }
             configuration.webSocketRateLimit = limit
+        }
+        if let count = try integer("TINA4_MAX_CONNECTIONS", environment, range: 1...(1 << 24)) {
+            configuration.maxConnections = count
+        }
+        if let count = try integer("TINA4_MAX_PER_IP", environment, range: 0...(1 << 24)) {
+            configuration.maxConnectionsPerAddress = count
+        }
+        if let seconds = try integer("TINA4_SHUTDOWN_GRACE", environment, range: 0...3_600) {
+            configuration.shutdownGraceMilliseconds = UInt64(seconds) * 1_000
         }
         configuration.compression = try PerMessageDeflateConfiguration.fromEnvironment(environment)
         configuration.metrics = try MetricsAccess.fromEnvironment(environment)

@@ -112,6 +112,16 @@ enum Socket {
         }
     }
 
+    /// Answers a connection that is not admitted and closes it, without blocking: discards what
+    /// the client sent already (so the close is a FIN, not a reset that could destroy the answer
+    /// in flight), writes `answer` (a small response; whatever the socket takes), then closes.
+    static func refuse(_ fd: Int32, answer: OutgoingBytes, scratch: UnsafeMutableRawBufferPointer) {
+        if case .data = read(fd, into: scratch) {}
+        _ = Glibc.send(fd, answer.base, answer.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
+        shutdownWrite(fd)
+        close(fd)
+    }
+
     /// Half-closes the sending side, so the peer reads EOF after our last bytes.
     static func shutdownWrite(_ fd: Int32) { _ = shutdown(fd, Int32(SHUT_WR)) }
 

@@ -38,7 +38,9 @@ final class Subprocess: @unchecked Sendable {
     /// no `.env` is read unless given) with a minimal environment plus `environment`
     /// (`NAME=value` entries) and standard input from /dev/null, or (`input: .pipe`) a pipe that
     /// ``writeInput(_:)`` writes to and ``closeInput()`` ends.
-    init(_ arguments: [String], files: [String: String] = [:], environment extra: [String] = [], input inputKind: Input = .devNull) throws {
+    /// `openFileLimit` runs it under `prlimit --nofile=N:N` (soft and hard limit N).
+    init(_ arguments: [String], files: [String: String] = [:], environment extra: [String] = [], input inputKind: Input = .devNull,
+         openFileLimit: Int? = nil) throws {
         guard access(Self.tina4, X_OK) == 0 else { throw TestFailure("no executable at \(Self.tina4): run swift build first") }
         var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw TestFailure("pipe: errno \(errno)") }
@@ -71,12 +73,23 @@ final class Subprocess: @unchecked Sendable {
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         guard Self.addChdir(&actions, directory) == 0 else { throw TestFailure("posix_spawn_file_actions_addchdir_np failed") }
 
-        let argv: [UnsafeMutablePointer<CChar>?] = ([Self.tina4] + arguments).map { strdup($0) } + [nil]
+        let launcher = openFileLimit.map { ["/usr/bin/prlimit", "--nofile=\($0):\($0)"] } ?? []
+        let program = launcher.first ?? Self.tina4
+        let argv: [UnsafeMutablePointer<CChar>?] = (launcher + [Self.tina4] + arguments).map { strdup($0) } + [nil]
         let variables: [String] = ["PATH=/usr/bin:/bin", "LANG=C.UTF-8"] + extra
         let environment: [UnsafeMutablePointer<CChar>?] = variables.map { strdup($0) } + [nil]
         defer { (argv + environment).forEach { free($0) } }
         var pid = pid_t()
-        let result = posix_spawn(&pid, Self.tina4, &actions, nil, argv, environment)
+        // No blocked signals, as a shell starts it (a dispatch worker thread, which spawns it,
+        // blocks them all, and the child would inherit that mask).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        let result = posix_spawn(&pid, program, &actions, &attributes, argv, environment)
         close(outPipe[1])
         close(errPipe[1])
         if inPipe[0] >= 0 { close(inPipe[0]) }

@@ -29,14 +29,14 @@ import Testing
 
     /// A server whose `public/` holds `big.bin`; keep `site` alive until the server stops.
     static func startServingBigFile(
-        _ site: TempSite, keepAliveMilliseconds: UInt64 = 30_000, maxOutputBytes: Int = ServerConfiguration().maxOutputBytes
+        _ site: TempSite, writeWindowMilliseconds: UInt64 = 30_000, maxOutputBytes: Int = ServerConfiguration().maxOutputBytes
     ) async throws -> TestServer {
         site.write("big.bin", fileBytes)
         let root = site.root
         return try await MainActor.run {
             try TestServer(configure: {
                 $0.publicDirectory = root
-                $0.keepAliveTimeoutMilliseconds = keepAliveMilliseconds
+                $0.requestTimeoutMilliseconds = writeWindowMilliseconds   // also the write deadline's window
                 $0.maxOutputBytes = maxOutputBytes
             }) { _, _ in }
         }
@@ -87,14 +87,21 @@ import Testing
         withExtendedLifetime(site) {}
     }
 
-    @Test func aClientThatReadsNothingOfAPendingResponseIsDisconnectedAfterTheTimeout() async throws {
+    /// Keep-alive, `Connection: close` and HTTP/1.0: the write deadline (a 1 s window here)
+    /// applies to every pending response, including one the server closes after.
+    @Test(arguments: [
+        "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "GET /big.bin HTTP/1.0\r\n\r\n",
+    ])
+    func aClientThatReadsNothingOfAPendingResponseIsDisconnectedAfterTheTimeout(requestText: String) async throws {
         let site = TempSite()
-        let server = try await Self.startServingBigFile(site, keepAliveMilliseconds: 200)
+        let server = try await Self.startServingBigFile(site, writeWindowMilliseconds: 1_000)
         defer { server.stopNow() }
         let port = await server.port
         let connection = try await offMain { () -> Int32 in
             let fd = try RawConnection.connectedSocket(port: port)
-            let request = Array("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+            let request = Array(requestText.utf8)
             guard request.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == request.count else { throw TestFailure("write") }
             // Read the first bytes (so the response is under way), then stop reading: 20 MB is
             // more than the socket buffers hold, so the server is left with output pending.

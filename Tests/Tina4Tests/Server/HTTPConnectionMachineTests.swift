@@ -28,7 +28,7 @@ import Testing
         /// Runs the machine until it waits; `answer` responds to dispatched requests (nil:
         /// leave it pending, as an async handler would).
         mutating func run(answer: (ParsedRequest) -> Response? = { _ in Response().text("ok") }) {
-            while let action = connection.next(now: now, pendingOutputBytes: pendingOutputBytes, bytesWritten: bytesWritten) {
+            while let action = connection.next(now: now, pendingOutputBytes: pendingOutputBytes) {
                 switch action {
                 case .write(let bytes):
                     log.append("write")
@@ -52,7 +52,7 @@ import Testing
         }
 
         mutating func timerFires() {
-            connection.timerFired(now: now, pendingOutputBytes: pendingOutputBytes, bytesWritten: bytesWritten)
+            connection.timerFired(now: now)
         }
     }
 
@@ -136,27 +136,62 @@ import Testing
         h.run()
         #expect(h.log.isEmpty)
         #expect(h.connection.readingWanted == false)
-        #expect(h.connection.deadline == 1_000 + 30_000)
+        #expect(h.connection.deadline == nil, "the channel's write deadline bounds the wait")
         h.pendingOutputBytes = 0
         h.connection.outputDrained()
         h.run()
         #expect(h.log == ["dispatch GET /a", "respond 200", "dispatch GET /a", "respond 200"])
     }
 
-    @Test func aClientThatReadsSlowlyIsKeptButOneThatReadsNothingIsDropped() {
-        var h = Harness { $0.outputHighWaterBytes = 100 }
-        h.pendingOutputBytes = 5_000
+    @Test func chunkedBodyAndTrailerLinesDoNotRestartTheRequestClock() {
+        var h = Harness { $0.requestTimeoutMilliseconds = 30_000 }
+        h.feed("POST /t HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
         h.run()
+        #expect(h.connection.deadline == 31_000, "the head is here, the body is not: the request clock runs")
+        h.now = 10_000
+        h.feed("0\r\n")   // the last chunk: only the trailer section is left
+        h.run()
+        for second in stride(from: 20_000, to: 31_000, by: 5_000) {   // a trailer line every 5 s
+            h.now = UInt64(second)
+            h.feed("X-T: \(second)\r\n")
+            h.run()
+            #expect(h.connection.deadline == 31_000)
+        }
         h.now = 31_000
-        h.bytesWritten = 1_000   // it read something since the last check
         h.timerFires()
         h.run()
-        #expect(h.log.isEmpty)
-        #expect(h.connection.deadline == 61_000)
-        h.now = 61_000
-        h.timerFires()           // nothing read in a whole timeout
-        h.run()
-        #expect(h.log == ["closeNow"])
+        #expect(h.log == ["reject 408", "respond 408 close"])
+    }
+
+    @Test func shutDownClosesAnIdleConnectionAndAnswersTheRequestInProgressWithConnectionClose() {
+        var idle = Harness()
+        idle.feed(Self.get)
+        idle.run()
+        idle.connection.shutDown()
+        idle.run()
+        #expect(idle.log == ["dispatch GET /a", "respond 200", "closeWhenFlushed"])
+        #expect(idle.connection.state == .finished)
+
+        var busy = Harness()
+        busy.feed(Self.get + Self.get)
+        busy.run(answer: { _ in nil })   // an async handler is working
+        busy.connection.shutDown()
+        busy.run()
+        #expect(busy.log == ["dispatch GET /a"])
+        busy.connection.respond(Response().text("A"), close: false, date: "D")
+        busy.run()
+        #expect(busy.log == ["dispatch GET /a", "respond 200 close"], "the pipelined request after it is not read")
+        #expect(busy.wire.last?.contains("\r\nConnection: close\r\n") == true)
+
+        var partial = Harness()
+        partial.feed("GET /a HTTP/1.1\r\nHo")
+        partial.run()
+        partial.connection.shutDown()
+        partial.run()
+        #expect(partial.log.isEmpty, "a request on its way is waited for")
+        partial.feed("st: x\r\n\r\n")
+        partial.run()
+        #expect(partial.log == ["dispatch GET /a", "respond 200 close"])
     }
 
     @Test func afterEOFEveryCompleteRequestIsAnsweredThenTheConnectionCloses() {

@@ -14,7 +14,11 @@ import Tina4TestSupport
     /// WebSocket connections as their handlers saw them, kept past the server's life.
     let sockets = SocketList()
 
-    @MainActor final class SocketList { var all: [WebSocketConnection] = [] }
+    @MainActor final class SocketList {
+        var all: [WebSocketConnection] = []
+        /// `.close` events the handler saw.
+        var closes = 0
+    }
 
     func makeServer(configure: (inout ServerConfiguration) -> Void = { _ in }) throws -> Server {
         var configuration = ServerConfiguration()
@@ -32,6 +36,7 @@ import Tina4TestSupport
         let sockets = self.sockets
         routes.websocket("/ws") { connection, event, _ in
             if event == .open { sockets.all.append(connection) }
+            if event == .close { sockets.closes += 1 }
         }
         let server = Server(configuration: configuration, routes: routes, log: lines.log(minimum: .debug), loop: loop)
         try server.start()
@@ -134,7 +139,7 @@ import Tina4TestSupport
         #expect(!channel.isClosed)
         loop.advance(by: 30_001)   // a whole timeout after the last progress
         #expect(channel.isClosed)
-        #expect(lines.all.contains { $0.contains("[http] fd=\(channel.fd): client read nothing in 30000 ms") })
+        #expect(lines.all.contains { $0.contains("[server] fd=\(channel.fd): client read 0 bytes in 30000 ms with ") })
     }
 
     @Test func aSlowReaderIsKeptAndGetsEveryResponseInOrder() async throws {

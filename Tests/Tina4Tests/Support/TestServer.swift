@@ -68,6 +68,12 @@ final class RawConnection {
 
     deinit { if fd >= 0 { close(fd) } }
 
+    /// Swaps in another connected socket (one bound to a chosen source address); closes the old one.
+    func replaceSocket(with socket: Int32) {
+        if fd >= 0 { close(fd) }
+        fd = socket
+    }
+
     /// Aborts the connection: `SO_LINGER` 0 then close, so the server gets a reset (RST), not a FIN.
     func reset() {
         var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
