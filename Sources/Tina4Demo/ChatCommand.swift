@@ -85,7 +85,7 @@ enum ChatCommand {
             printError("connected to \(url)" + (interactive ? " (each line is sent; Ctrl+D closes)" : ""))
             while true {
                 connected = true
-                let connectedAt = monotonic()
+                let connectedAt = MonotonicClock.seconds()
                 let ending = converse(client)
                 connected = false
                 switch ending {
@@ -102,7 +102,7 @@ enum ChatCommand {
                     }
                     // Attempts start again only after a connection that lasted: a server that
                     // accepts and drops at once still ends in "gave up".
-                    if monotonic() - connectedAt >= ChatCommand.lastingSeconds { attempts = 0 }
+                    if MonotonicClock.seconds() - connectedAt >= ChatCommand.lastingSeconds { attempts = 0 }
                     guard let next = reconnect(after: "connection lost (\(code.map(String.init) ?? "no close frame")); ") else { return 1 }
                     client = next
                     printError("reconnected to \(url)")
@@ -122,9 +122,9 @@ enum ChatCommand {
                 attempts += 1
                 printError(why + "reconnecting in \(Int(delay)) s (attempt \(attempts) of \(ChatCommand.reconnectDelays.count))")
                 why = ""
-                let deadline = monotonic() + delay
-                while !endOfInput, monotonic() < deadline { readInput(waitingUpTo: deadline - monotonic()) }
-                if endOfInput, monotonic() < deadline { waitOut(deadline) }
+                let deadline = MonotonicClock.seconds() + delay
+                while !endOfInput, MonotonicClock.seconds() < deadline { readInput(waitingUpTo: deadline - MonotonicClock.seconds()) }
+                if endOfInput, MonotonicClock.seconds() < deadline { waitOut(deadline) }
                 do {
                     return try WebSocketClient(url: url)
                 } catch {
@@ -137,23 +137,23 @@ enum ChatCommand {
 
         /// Talks on one connection until it ends or input ended and the replies stopped.
         private mutating func converse(_ client: WebSocketClient) -> Ending {
-            var quietSince = monotonic()
+            var quietSince = MonotonicClock.seconds()
             while true {
                 do {
                     try sendQueued(on: client)
                     if endOfInput {
-                        if monotonic() - quietSince >= wait {
+                        if MonotonicClock.seconds() - quietSince >= wait {
                             let code = try client.close(code: 1000, timeout: 2)
                             return .normal(code: code ?? 1000)
                         }
                     } else {
                         readInput(waitingUpTo: 0)
-                        if endOfInput { quietSince = monotonic() }
+                        if endOfInput { quietSince = MonotonicClock.seconds() }
                     }
-                    let timeout = endOfInput ? min(ChatCommand.slice, max(0, wait - (monotonic() - quietSince))) : ChatCommand.slice
+                    let timeout = endOfInput ? min(ChatCommand.slice, max(0, wait - (MonotonicClock.seconds() - quietSince))) : ChatCommand.slice
                     if let event = try client.receive(timeout: timeout) {
                         show(event)
-                        quietSince = monotonic()
+                        quietSince = MonotonicClock.seconds()
                     }
                 } catch .closed(let code, let reason) {
                     return .afterClose(code: code, reason: reason)
@@ -178,7 +178,7 @@ enum ChatCommand {
 
         /// Standard input has ended: nothing more to read while waiting to reconnect.
         private func waitOut(_ deadline: Double) {
-            while monotonic() < deadline { _ = poll(nil, 0, Int32(max(1, (deadline - monotonic()) * 1000))) }
+            while MonotonicClock.seconds() < deadline { _ = poll(nil, 0, Int32(max(1, (deadline - MonotonicClock.seconds()) * 1000))) }
         }
 
         private func show(_ event: WebSocketFrameEvent) {
@@ -222,11 +222,4 @@ enum ChatCommand {
         }
     }
 
-}
-
-/// Seconds on the monotonic clock.
-private func monotonic() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }

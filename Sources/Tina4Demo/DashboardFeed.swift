@@ -1,4 +1,3 @@
-import Glibc
 import Tina4
 
 /// What the dashboard's WebSocket pushes: a snapshot of the hub's ``ServerMetrics`` about once
@@ -38,7 +37,7 @@ final class DashboardFeed {
 
     func watch() {
         guard ticker == nil else { return }
-        last = (hub.metrics.webSocketMessagesIn, hub.metrics.webSocketMessagesOut, Self.now())
+        last = (hub.metrics.webSocketMessagesIn, hub.metrics.webSocketMessagesOut, MonotonicClock.seconds())
         ticker = Task { @MainActor [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: Self.interval)
@@ -57,7 +56,7 @@ final class DashboardFeed {
     }
 
     private func tick() {
-        let now = Self.now()
+        let now = MonotonicClock.seconds()
         let metrics = hub.metrics
         if let last, now > last.at {
             let seconds = now - last.at
@@ -87,7 +86,7 @@ final class DashboardFeed {
         } ?? .null
         return JSON.object(JSONObject([
             ("type", "stats"),
-            ("time", JSON(Self.now())),
+            ("time", JSON(WallClock.seconds())),
             ("connections", JSON(hub.totalCount)),
             ("open_paths", JSON(hub.openPathCount)),
             ("http_requests", JSON(metrics.httpRequestCount)),
@@ -102,10 +101,4 @@ final class DashboardFeed {
     }
 
     private static func rounded(_ value: Double) -> Double { (value * 10).rounded() / 10 }
-
-    private static func now() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-    }
 }

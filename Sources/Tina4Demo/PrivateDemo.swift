@@ -2,11 +2,11 @@ import Glibc
 import Tina4
 
 extension Demos {
-    /// When the server started, in ``monotonicSeconds()``: `get-status` reports the whole seconds
+    /// When the server started, in ``MonotonicClock/seconds()``: `get-status` reports the whole seconds
     /// since then. Set when the demos are registered, just before `tina4 serve` starts listening.
-    static var startedAt = monotonicSeconds()
+    static var startedAt = MonotonicClock.seconds()
     /// The clock `get-status` reads (tests replace it to control the uptime).
-    static var clock: @MainActor @Sendable () -> Double = monotonicSeconds
+    static var clock: @MainActor @Sendable () -> Double = { MonotonicClock.seconds() }
 
     /// Chapter §5, sending to one client: `/ws/private` answers `get-time` and `get-status` to the
     /// sender only. The status is real: uptime, open WebSockets server-wide, resident memory.
@@ -33,12 +33,6 @@ extension Demos {
                 connection.sendError("unknown action '\(action)'; use get-time or get-status")
             }
         }
-    }
-
-    nonisolated static func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
     /// Resident set size from `/proc/self/statm`, in MiB.

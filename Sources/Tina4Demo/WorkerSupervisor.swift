@@ -53,7 +53,7 @@ enum WorkerSupervisor {
                 stopAll(&workers, waitMilliseconds: graceMilliseconds + 5_000, log: log)
                 return 1
             }
-            workers.append(Worker(number: number, pid: pid, startedAt: monotonicMilliseconds()))
+            workers.append(Worker(number: number, pid: pid, startedAt: MonotonicClock.milliseconds()))
         }
         log.info("[workers] \(count) workers on \(host):\(reservation.port): \(workers.map { "#\($0.number) pid \($0.pid)" }.joined(separator: ", "))")
 
@@ -70,7 +70,7 @@ enum WorkerSupervisor {
             while case let pid = waitpid(-1, &status, WNOHANG), pid > 0 {
                 guard let index = workers.firstIndex(where: { $0.pid == pid }) else { continue }
                 let worker = workers[index]
-                let lived = monotonicMilliseconds() - worker.startedAt
+                let lived = MonotonicClock.milliseconds() - worker.startedAt
                 log.warn("[workers] worker #\(worker.number) (pid \(pid)) \(describe(status)) after \(lived) ms; restarting it")
                 if lived < 1_000 { usleep(1_000_000) }   // a crash loop must not spin
                 guard let replacement = spawn(executable, number: worker.number, host: host, port: reservation.port) else {
@@ -78,7 +78,7 @@ enum WorkerSupervisor {
                     workers.remove(at: index)
                     continue
                 }
-                workers[index] = Worker(number: worker.number, pid: replacement, startedAt: monotonicMilliseconds())
+                workers[index] = Worker(number: worker.number, pid: replacement, startedAt: MonotonicClock.milliseconds())
                 log.info("[workers] worker #\(worker.number) restarted as pid \(replacement)")
             }
         }
@@ -87,7 +87,7 @@ enum WorkerSupervisor {
     /// SIGTERM to every worker, then waits up to `waitMilliseconds` for them, then SIGKILL.
     private static func stopAll(_ workers: inout [Worker], waitMilliseconds: UInt64, log: Log) {
         for worker in workers { kill(worker.pid, SIGTERM) }
-        let deadline = monotonicMilliseconds() + waitMilliseconds
+        let deadline = MonotonicClock.milliseconds() + waitMilliseconds
         while !workers.isEmpty {
             var status: Int32 = 0
             let pid = waitpid(-1, &status, WNOHANG)
@@ -95,7 +95,7 @@ enum WorkerSupervisor {
                 workers.removeAll { $0.pid == pid }
             } else if pid < 0 && errno == ECHILD {
                 break
-            } else if monotonicMilliseconds() > deadline {
+            } else if MonotonicClock.milliseconds() > deadline {
                 for worker in workers {
                     log.warn("[workers] worker #\(worker.number) (pid \(worker.pid)) did not stop in \(waitMilliseconds) ms; killing it")
                     kill(worker.pid, SIGKILL)
@@ -146,11 +146,5 @@ enum WorkerSupervisor {
         let n = readlink(path, &buffer, buffer.count - 1)
         guard n > 0 else { return nil }
         return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    private static func monotonicMilliseconds() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1000 + UInt64(ts.tv_nsec) / 1_000_000
     }
 }

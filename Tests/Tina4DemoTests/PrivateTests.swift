@@ -52,12 +52,12 @@ extension DemoTests {
         @Test func getStatusIsTheRealUptimeAndResidentMemory() async throws {
             try await withDemoServer { server in
                 let started = await MainActor.run { () -> Double in
-                    Demos.startedAt = Demos.monotonicSeconds()   // as registering the demos at start-up does
+                    Demos.startedAt = MonotonicClock.seconds()   // as registering the demos at start-up does
                     return Demos.startedAt
                 }
                 let client = try await Client.connect(server.ws + "/ws/private")
                 let status = try await self.status(client)
-                let elapsed = Demos.monotonicSeconds() - started
+                let elapsed = MonotonicClock.seconds() - started
                 let uptime = try #require(status["uptime"]?.int)
                 #expect(uptime >= 0 && Double(uptime) <= elapsed + 1)
 

@@ -1,5 +1,3 @@
-import Glibc
-
 /// Who may read `/metrics` and the other metrics views (the demo dashboard):
 /// `TINA4_METRICS=off|on|loopback`. The default, `loopback`, answers only clients on
 /// 127.0.0.0/8 or ::1 (others get 403), because the numbers reveal traffic. Behind a reverse
@@ -25,34 +23,5 @@ public enum MetricsAccess: String, Sendable, CaseIterable {
             throw ServerConfiguration.Invalid(name: "TINA4_METRICS", value: text, expected: "off, on or loopback")
         }
         return access
-    }
-}
-
-extension Socket {
-    /// Whether the peer of connected socket `fd` is on this machine: 127.0.0.0/8, ::1, or
-    /// ::ffff:127.0.0.0/104 (IPv4 loopback on a dual-stack socket). False when it cannot be told.
-    static func peerIsLoopback(_ fd: Int32) -> Bool {
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let found = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) == 0 }
-        }
-        guard found else { return false }
-        switch Int32(storage.ss_family) {
-        case AF_INET:
-            return withUnsafeBytes(of: &storage) { raw in
-                raw.load(fromByteOffset: MemoryLayout<sockaddr_in>.offset(of: \sockaddr_in.sin_addr)!, as: UInt8.self) == 127
-            }
-        case AF_INET6:
-            return withUnsafeBytes(of: &storage) { raw in
-                let offset = MemoryLayout<sockaddr_in6>.offset(of: \sockaddr_in6.sin6_addr)!
-                let address = Array(raw[offset..<offset + 16])
-                let loopback6 = address[0..<15].allSatisfy { $0 == 0 } && address[15] == 1
-                let mappedLoopback4 = address[0..<10].allSatisfy { $0 == 0 } && address[10] == 0xFF && address[11] == 0xFF && address[12] == 127
-                return loopback6 || mappedLoopback4
-            }
-        default:
-            return false
-        }
     }
 }

@@ -32,5 +32,5 @@ protocol RequestPeer: AnyObject {
 }
 
 extension Channel: RequestPeer {
-    var isLoopback: Bool { Socket.peerIsLoopback(fd) }
+    var isLoopback: Bool { PeerAddress(ofSocket: fd)?.isLoopback ?? false }
 }

@@ -1,5 +1,3 @@
-import Glibc
-
 /// The counters behind `/metrics` and the dashboard: plain integers on the loop thread (the
 /// main actor), no locks, no allocation per message. A ``WebSocketHub`` owns one
 /// (``WebSocketHub/metrics``), so every server sharing a route table counts into the same
@@ -77,7 +75,7 @@ public final class ServerMetrics {
     public func webSocketDropped(_ reason: WebSocketDropReason, connection: WebSocketConnection? = nil) {
         drops[reason.rawValue] &+= 1
         recentDisconnects.record(WebSocketDisconnect(
-            time: Self.unixTime(), connectionID: connection?.id ?? "", path: connection?.path ?? "",
+            time: WallClock.seconds(), connectionID: connection?.id ?? "", path: connection?.path ?? "",
             code: nil, reason: reason.label.replacing("_", with: " ")))
     }
 
@@ -101,7 +99,7 @@ public final class ServerMetrics {
     public func webSocketRefused(_ reason: WebSocketDropReason, path: String) {
         drops[reason.rawValue] &+= 1
         recentDisconnects.record(WebSocketDisconnect(
-            time: Self.unixTime(), connectionID: "", path: path, code: nil, reason: reason.label.replacing("_", with: " ")))
+            time: WallClock.seconds(), connectionID: "", path: path, code: nil, reason: reason.label.replacing("_", with: " ")))
     }
 
     func webSocketJoined(route: String) {
@@ -118,18 +116,12 @@ public final class ServerMetrics {
         closeCodes.record(code)
         if !recentDisconnects.completeDrop(connectionID: connection.id, code: code) {
             recentDisconnects.record(WebSocketDisconnect(
-                time: Self.unixTime(), connectionID: connection.id, path: connection.path, code: code, reason: reason))
+                time: WallClock.seconds(), connectionID: connection.id, path: connection.path, code: code, reason: reason))
         }
     }
 
     func httpAnswered(method: String, status: Int, startedAt: UInt64?) {
         httpRequests.record(method: method, status: status)
         if let startedAt { httpLatency.record(nanoseconds: MonotonicClock.nanoseconds() &- startedAt) }
-    }
-
-    private static func unixTime() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 }

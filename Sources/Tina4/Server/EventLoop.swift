@@ -110,15 +110,8 @@ final class EventLoop: ChannelLoop {
 
     func cancel(_ token: TimerQueue.Token) { timers.cancel(token) }
 
-    /// Milliseconds on the monotonic clock (``monotonicMilliseconds()``).
-    func now() -> UInt64 { EventLoop.monotonicMilliseconds() }
-
-    /// `CLOCK_MONOTONIC` in milliseconds.
-    static func monotonicMilliseconds() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1000 + UInt64(ts.tv_nsec) / 1_000_000
-    }
+    /// Milliseconds on the monotonic clock (``MonotonicClock/milliseconds()``).
+    func now() -> UInt64 { MonotonicClock.milliseconds() }
 
     private func armTimerFD() {
         let next = timers.nextDeadline ?? .max

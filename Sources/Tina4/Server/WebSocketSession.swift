@@ -156,7 +156,7 @@ extension WebSocketConnection: ChannelSession {
     /// channel tells its session it closed before it closes the fd, so the socket is still there.
     private var peerAddress: String {
         guard let channel = transport as? Channel else { return "-" }
-        return Socket.peerAddress(channel.fd) ?? "-"
+        return PeerAddress.describe(socket: channel.fd) ?? "-"
     }
 
     private func report(_ notice: WebSocketConnectionMachine.Notice) {

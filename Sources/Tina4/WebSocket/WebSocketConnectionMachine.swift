@@ -84,7 +84,6 @@ struct WebSocketConnectionMachine {
         case closeFlush
     }
 
-    /// Why the connection ended.
     /// Why the server dropped a connection that broke none of the protocol's rules but one of
     /// its limits: each is reported once, as ``Notice/dropped(_:)`` (where the session logs it).
     enum DropReason: Sendable, Equatable, CaseIterable {
@@ -111,6 +110,7 @@ struct WebSocketConnectionMachine {
         }
     }
 
+    /// Why the connection ended.
     enum Ending: Sendable, Equatable {
         /// The server dropped the connection (its close frame went out, or was tried).
         case dropped(DropReason)

@@ -93,7 +93,7 @@ import Testing
         let port = await server.port
         let fd = try connectTCP(port: port)
         defer { _ = Glibc.close(fd) }
-        #expect(Socket.peerIsLoopback(fd))
-        #expect(!Socket.peerIsLoopback(-1))
+        #expect(PeerAddress(ofSocket: fd)?.isLoopback == true)
+        #expect(PeerAddress(ofSocket: -1) == nil)
     }
 }
