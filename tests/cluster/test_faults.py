@@ -83,6 +83,10 @@ def test_a_stopped_redis_makes_a_silent_subscription_that_is_detected_and_rebuil
     redis.proc.send_signal(signal.SIGSTOP)   # sockets stay open, nothing answers
     try:
         a.wait_log("went silent: no answer to PING", timeout=15)
+        # B notices on its own clock (its PING, a late PUBLISH reply): A's PING can time out
+        # before B has anything unanswered for 3 s, and a B that never lost Redis has no
+        # recovery to log. Keep Redis stopped until both have seen the outage.
+        b.wait_log("[backplane] lost Redis", timeout=15)
     finally:
         redis.proc.send_signal(signal.SIGCONT)
     a.wait_log("is reachable again", timeout=20)

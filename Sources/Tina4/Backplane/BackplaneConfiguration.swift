@@ -18,7 +18,8 @@ public struct BackplaneConfiguration: Sendable, Equatable {
     public var queueLimit = 10_000
     /// Bytes of messages kept while Redis is unreachable, whichever limit comes first.
     public var queueByteLimit = 16 << 20
-    /// Longest wait for a connection and its AUTH/SELECT/SUBSCRIBE replies.
+    /// Longest wait for a connection, and then for its handshake's replies (AUTH/SELECT, then
+    /// SUBSCRIBE or PING): a link is up only once Redis has answered.
     public var connectTimeoutMilliseconds: UInt64 = 3_000
     /// A PING on the subscriber connection this often; no answer within
     /// ``replyTimeoutMilliseconds`` means the subscription is dead and is rebuilt.

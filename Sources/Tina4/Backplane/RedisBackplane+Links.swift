@@ -36,36 +36,29 @@ extension RedisBackplane {
         connection.connect(to: address)
     }
 
+    /// Connected: the handshake goes out, and the link stays down until Redis has answered all
+    /// of it (within the connect timeout, checked by `tick`).
     private func opened(_ link: RedisLink, _ connection: RedisConnection) {
-        let handshake = RedisHandshake(url: configuration.url)
-        var commands = handshake.commands
+        let channels = link.role == .subscriber ? [configuration.channel, configuration.presenceChannel] : []
+        let handshake = RedisHandshake(url: configuration.url, subscribingTo: channels)
         link.phase = .handshaking
         link.phaseStarted = loop.now()
-        link.handshake = handshake.isEmpty ? nil : handshake
-        if link.role == .subscriber {
-            RESPEncoder.append(command: [Array("SUBSCRIBE".utf8), Array(configuration.channel.utf8), Array(configuration.presenceChannel.utf8)], to: &commands)
-            link.subscriptionsPending = 2
-        }
-        if commands.isEmpty {
-            ready(link)
-        } else {
-            connection.send(commands)
-            if link.handshake == nil { link.phase = .subscribing }
-        }
+        link.handshake = handshake
+        connection.send(handshake.commands)
     }
 
     private func replied(_ link: RedisLink, _ reply: RESPValue) {
         if var handshake = link.handshake {
-            let step = handshake.receive(reply)
-            link.handshake = handshake
-            switch step {
-            case .more: return
-            case .failed(let reason): return linkFailed(link, reason: reason)
+            switch handshake.receive(reply) {
+            case .more:
+                link.handshake = handshake
+            case .failed(let reason):
+                linkFailed(link, reason: reason)
             case .done:
                 link.handshake = nil
-                if link.role == .subscriber { link.phase = .subscribing } else { ready(link) }
-                return
+                ready(link)
             }
+            return
         }
         switch link.role {
         case .publisher:
@@ -75,7 +68,7 @@ extension RedisBackplane {
         }
     }
 
-    /// Pub/sub pushes: `subscribe` confirmations, `message`s, and `pong` answers to the PING.
+    /// Pub/sub pushes once subscribed: `message`s, and `pong` answers to the keep-alive PING.
     private func subscriberReplied(_ reply: RESPValue) {
         guard case .array(let items?) = reply, let kind = items.first?.text else {
             if case .error(let message) = reply { return linkFailed(subscriber, reason: "Redis refused SUBSCRIBE: \(message)") }
@@ -91,9 +84,6 @@ extension RedisBackplane {
             }
         case "pong":
             subscriber.pingOutstanding = false
-        case "subscribe":
-            subscriber.subscriptionsPending -= 1
-            if subscriber.subscriptionsPending == 0 && subscriber.phase == .subscribing { ready(subscriber) }
         default:
             break
         }

@@ -89,11 +89,16 @@ public final class RedisBackplane: WebSocketHubRelay {
     private(set) var queuedWhileDisconnectedCount = 0
     private(set) var refusedCount = 0
 
-    public init(configuration: BackplaneConfiguration, hub: WebSocketHub, log: Log? = nil) {
+    public convenience init(configuration: BackplaneConfiguration, hub: WebSocketHub, log: Log? = nil) {
+        self.init(configuration: configuration, hub: hub, log: log, loop: EventLoop.shared)
+    }
+
+    /// On another loop than the server's (a test's fake clock).
+    init(configuration: BackplaneConfiguration, hub: WebSocketHub, log: Log?, loop: any ChannelLoop) {
         self.configuration = configuration
         self.hub = hub
         self.log = log ?? Log.shared
-        self.loop = EventLoop.shared
+        self.loop = loop
         var generator = SystemRandomNumberGenerator()
         let id = generator.next() as UInt64
         let hex = String(id, radix: 16)

@@ -1,19 +1,21 @@
 /// One of the backplane's two Redis connections (publishing or subscribed) through its life:
-/// resolving the address, connecting, logging in (AUTH/SELECT from the URL), subscribing
-/// (subscriber only), ready; on any failure back to waiting for a retry.
+/// resolving the address, connecting, the handshake (AUTH/SELECT from the URL, then SUBSCRIBE
+/// for the subscriber or PING for the publisher), ready; on any failure back to waiting for a retry.
 ///
 /// ```
-/// waiting ──retry──▶ connecting ──open──▶ handshaking ──OK──▶ (subscribing ──confirmed──▶) ready
-///    ▲                    │                    │                        │                    │
-///    └────────────────────┴─ refused / timeout / error reply / EOF / silent (no PONG) ───────┘
+/// waiting ──retry──▶ connecting ──open──▶ handshaking ──every reply right──▶ ready
+///    ▲                    │                    │                               │
+///    └────────────────────┴─ refused / timeout / error reply / EOF / silent (no PONG) ──┘
 /// ```
-/// Handshaking is skipped when the URL has no password and database 0 (nothing to say). The
-/// backplane owns the timers and decides what each failure means; the link only keeps the
+/// A link is ready only once Redis has answered its handshake: a TCP connect alone proves
+/// nothing (the kernel completes it into the backlog of a stopped Redis), so until then the
+/// link counts as down and envelopes queue. The backplane owns the timers (the handshake has
+/// the connect timeout to answer) and decides what each failure means; the link only keeps the
 /// state and the connection of one attempt (`generation` tells a stale callback from a live one).
 @MainActor
 final class RedisLink {
     enum Role: String { case publisher, subscriber }
-    enum Phase: Equatable { case waiting, connecting, handshaking, subscribing, ready }
+    enum Phase: Equatable { case waiting, connecting, handshaking, ready }
 
     let role: Role
     var phase = Phase.waiting
@@ -21,8 +23,6 @@ final class RedisLink {
     var phaseStarted: UInt64 = 0
     var connection: RedisConnection?
     var handshake: RedisHandshake?
-    /// Subscription confirmations still expected.
-    var subscriptionsPending = 0
     var backoff: Backoff
     var retryTimer: TimerQueue.Token?
     /// Bumped on each attempt; callbacks of an older attempt are ignored.
@@ -43,7 +43,6 @@ final class RedisLink {
         connection?.close()
         connection = nil
         handshake = nil
-        subscriptionsPending = 0
         pingOutstanding = false
         phase = .waiting
         generation += 1

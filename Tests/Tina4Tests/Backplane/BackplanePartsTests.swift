@@ -5,18 +5,53 @@ import Testing
 @Suite struct BackplanePartsTests {
     @Test func theHandshakeSendsAuthAndSelectFromTheURLAndReadsTheirReplies() throws {
         var full = RedisHandshake(url: try RedisURL(parsing: "redis://app:pw@h/2"))
-        #expect(full.commands == RESPEncoder.command("AUTH", "app", "pw") + RESPEncoder.command("SELECT", "2"))
+        #expect(full.commands == RESPEncoder.command("AUTH", "app", "pw") + RESPEncoder.command("SELECT", "2") + RESPEncoder.command("PING"))
         #expect(full.receive(.simpleString("OK")) == .more)
-        #expect(full.receive(.simpleString("OK")) == .done)
+        #expect(full.receive(.simpleString("OK")) == .more, "AUTH and SELECT answered; the PING not yet")
+        #expect(full.receive(.simpleString("PONG")) == .done)
 
         var passwordOnly = RedisHandshake(url: try RedisURL(parsing: "redis://:pw@h"))
-        #expect(passwordOnly.commands == RESPEncoder.command("AUTH", "pw"))
+        #expect(passwordOnly.commands == RESPEncoder.command("AUTH", "pw") + RESPEncoder.command("PING"))
         #expect(passwordOnly.receive(.error("WRONGPASS invalid username-password pair")) == .failed("Redis refused AUTH: WRONGPASS invalid username-password pair"))
 
         var select = RedisHandshake(url: try RedisURL(parsing: "redis://h/99"))
         #expect(select.receive(.error("ERR DB index is out of range")) == .failed("Redis refused SELECT 99: ERR DB index is out of range"))
+    }
 
-        #expect(RedisHandshake(url: RedisURL()).isEmpty)
+    /// Feeds `bytes` from Redis through the decoder into `handshake`; the step of each reply.
+    func steps(_ handshake: inout RedisHandshake, _ bytes: String) throws -> [RedisHandshake.Step] {
+        var decoder = RESPDecoder()
+        decoder.feed(Array(bytes.utf8))
+        var steps: [RedisHandshake.Step] = []
+        while let reply = try decoder.next() { steps.append(handshake.receive(reply)) }
+        return steps
+    }
+
+    /// A TCP connect proves nothing (the kernel completes it into a stopped Redis's backlog):
+    /// even with nothing to log in with, each link waits for an answer from Redis itself.
+    @Test func aLinkIsUpOnlyWhenRedisHasAnsweredItsHandshake() throws {
+        var publisher = RedisHandshake(url: RedisURL())
+        #expect(publisher.commands == Array("*1\r\n$4\r\nPING\r\n".utf8), "nothing to log in with: a PING, never an empty handshake")
+        #expect(try steps(&publisher, "+PONG\r\n") == [.done])
+
+        var refused = RedisHandshake(url: RedisURL())
+        #expect(try steps(&refused, "-LOADING Redis is loading the dataset in memory\r\n") == [.failed("Redis refused PING: LOADING Redis is loading the dataset in memory")])
+        var odd = RedisHandshake(url: RedisURL())
+        #expect(try steps(&odd, ":1\r\n") == [.failed("unexpected reply to PING: integer(1)")])
+
+        var subscriber = RedisHandshake(url: try RedisURL(parsing: "redis://:pw@h"), subscribingTo: ["tina4:ws", "tina4:ws:presence"])
+        #expect(subscriber.commands == RESPEncoder.command("AUTH", "pw") + RESPEncoder.command("SUBSCRIBE", "tina4:ws", "tina4:ws:presence"))
+        #expect(try steps(&subscriber, "+OK\r\n*3\r\n$9\r\nsubscribe\r\n$8\r\ntina4:ws\r\n:1\r\n") == [.more, .more],
+                "logged in and one channel confirmed: still not up")
+        #expect(try steps(&subscriber, "*3\r\n$9\r\nsubscribe\r\n$17\r\ntina4:ws:presence\r\n:2\r\n") == [.done])
+
+        var wrongChannel = RedisHandshake(url: RedisURL(), subscribingTo: ["tina4:ws"])
+        let step = try steps(&wrongChannel, "*3\r\n$9\r\nsubscribe\r\n$5\r\nother\r\n:1\r\n")
+        guard case .failed(let reason) = step.first else { Issue.record("a confirmation of another channel was accepted"); return }
+        #expect(reason.hasPrefix("unexpected reply to SUBSCRIBE tina4:ws: "))
+        var noPermission = RedisHandshake(url: RedisURL(), subscribingTo: ["tina4:ws"])
+        #expect(try steps(&noPermission, "-NOPERM this user has no permissions to access the 'tina4:ws' channel\r\n")
+                == [.failed("Redis refused SUBSCRIBE tina4:ws: NOPERM this user has no permissions to access the 'tina4:ws' channel")])
     }
 
     /// A generator that always returns all ones: `random(in: 0...n)` gives n, the top of the jitter.
