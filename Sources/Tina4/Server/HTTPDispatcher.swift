@@ -89,14 +89,14 @@ final class HTTPDispatcher {
         guard let segments = decodePathSegments(head.path) else {
             return .respond(Response.error(400, "malformed percent-encoding in the path", json: wantsJSON(head)), close: true)
         }
-        if let answer = metricsGate(head, segments: segments, peer: peer) { return answer }
+        let path = "/" + segments.joined(separator: "/")
+        if let answer = metricsGate(head, path: path, peer: peer) { return answer }
         if head.headers.containsToken("websocket", in: "Upgrade") {
             guard let match = routes.matchWebSocket(segments: segments) else {
                 return .respond(Response.error(404, "no WebSocket route at \(head.path)", json: false), close: true)
             }
             return upgrade(head, segments: segments, match: match, requested: true)
         }
-        let path = "/" + segments.joined(separator: "/")
         switch routes.matchHTTP(method: head.method, segments: segments) {
         case .found(let handler, let params):
             // The body is decoded only now: a request no route takes is a 404/405, whatever its body.
@@ -130,8 +130,7 @@ final class HTTPDispatcher {
     /// The answer for `/metrics` and the other metrics paths (``MetricsAccess``): 404 when off,
     /// 403 for a client elsewhere when loopback-only (one log line), the exposition for
     /// `GET /metrics`; nil lets routing go on (a dashboard route that is allowed).
-    private func metricsGate(_ head: HTTPRequestHead, segments: [String], peer: (any RequestPeer)?) -> Outcome? {
-        let path = "/" + segments.joined(separator: "/")
+    private func metricsGate(_ head: HTTPRequestHead, path: String, peer: (any RequestPeer)?) -> Outcome? {
         guard metricsPaths.contains(path) else { return nil }
         let upgrade = head.headers.containsToken("websocket", in: "Upgrade")
         switch metricsAccess {
