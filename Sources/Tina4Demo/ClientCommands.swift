@@ -79,14 +79,21 @@ enum ClientCommands {
                 case .binary(let bytes): printLine("<binary message, \(bytes.count) bytes>")
                 case .ping, .pong, .close: break
                 }
-            } catch .closed(let code, let reason) {
-                printError("server closed the connection (\(code.map(String.init) ?? "no code")\(reason.isEmpty ? "" : ": \(reason)"))")
-                return code == nil || code == 1000 || code == 1001 ? 0 : 1
             } catch {
-                printError("\(error)")
-                return 1
+                return ended(by: error)
             }
         }
+    }
+
+    /// The end of a receiving loop, said on stderr: the server's close (exit status 0 for 1000, 1001
+    /// or no code, 1 otherwise) or the failure.
+    static func ended(by error: WebSocketClientError) -> Int32 {
+        guard case .closed(let code, let reason) = error else {
+            printError("\(error)")
+            return 1
+        }
+        printError("server closed the connection (\(code.map(String.init) ?? "no code")\(reason.isEmpty ? "" : ": \(reason)"))")
+        return code == nil || code == 1000 || code == 1001 ? 0 : 1
     }
 
     /// One line for a failed connection: `no WebSocket route at /ws/nope (HTTP 404)` for a

@@ -37,12 +37,8 @@ enum StatsCommand {
                     let screen = "\u{1B}[H\u{1B}[2J" + table(stats, url: url)
                     screen.utf8CString.withUnsafeBufferPointer { _ = write(1, $0.baseAddress, $0.count - 1) }
                 }
-            } catch .closed(let code, let reason) {
-                printError("server closed the connection (\(code.map(String.init) ?? "no code")\(reason.isEmpty ? "" : ": \(reason)"))")
-                return code == nil || code == 1000 || code == 1001 ? 0 : 1
             } catch {
-                printError("\(error)")
-                return 1
+                return ClientCommands.ended(by: error)
             }
         }
     }
