@@ -71,18 +71,10 @@ extension DemoTests {
         ])
         func tokenWithoutUsableExpiryIsRefusedSayingWhy(claims: JSONObject, reason: String) async throws {
             let secret = Array("a secret for the exp test".utf8)
-            let saved = await MainActor.run { Demos.tokenSigner }
-            await MainActor.run { Demos.tokenSigner = HS256Token(secret: secret) }
-            let header: JSON = ["alg": "HS256", "typ": "JWT"]
-            let input = Base64.encodeURLSafe(header.serializedBytes()) + "." + Base64.encodeURLSafe(JSON.object(claims).serializedBytes())
-            let token = input + "." + Base64.encodeURLSafe(SHA256.hmac(key: secret, message: Array(input.utf8)))
-            do {
+            let token = signedToken(claims: claims, secret: secret)
+            try await withTokenSigner(HS256Token(secret: secret)) {
                 try await expectRefusal(query: "?token=\(token)", reason: reason)
-            } catch {
-                await MainActor.run { Demos.tokenSigner = saved }
-                throw error
             }
-            await MainActor.run { Demos.tokenSigner = saved }
         }
 
         @Test func unsignedTokenIsRefused() async throws {
@@ -96,9 +88,7 @@ extension DemoTests {
         /// over the wire, one signed by another is refused, and `GET /api/ws-token` signs with it.
         @Test func tina4SecretSignsTheTokens() async throws {
             let configured = try Demos.makeTokenSigner(environment: ["TINA4_SECRET": "correct horse battery staple, and more"])
-            let saved = await MainActor.run { Demos.tokenSigner }
-            await MainActor.run { Demos.tokenSigner = configured }
-            do {
+            try await withTokenSigner(configured) {
                 let mine = HS256Token(secret: Array("correct horse battery staple, and more".utf8)).issue(claims: ["sub": "ops"], lifetime: 60)
                 try await withDemoServer { server in
                     let client = try await Client.connect(server.ws + "/ws/secure?token=\(mine)")
@@ -108,11 +98,7 @@ extension DemoTests {
                 }
                 let theirs = HS256Token(secret: Array("some other secret".utf8)).issue(claims: ["sub": "ops"], lifetime: 60)
                 try await expectRefusal(query: "?token=\(theirs)", reason: "bad signature")
-            } catch {
-                await MainActor.run { Demos.tokenSigner = saved }
-                throw error
             }
-            await MainActor.run { Demos.tokenSigner = saved }
         }
 
         /// Without `TINA4_SECRET` (or with it empty) every start picks a fresh random secret: tokens
@@ -147,18 +133,32 @@ extension DemoTests {
             let now = Int(time(nil))
             var claims: JSONObject = ["sub": "demo", "exp": .number(Double(now + 3600))]
             for (name, value) in zip(offsets.keys, offsets.values) { claims[name] = value.int.map { .number(Double(now + $0)) } ?? value }
-            let header: JSON = ["alg": "HS256", "typ": "JWT"]
-            let input = Base64.encodeURLSafe(header.serializedBytes()) + "." + Base64.encodeURLSafe(JSON.object(claims).serializedBytes())
-            let token = input + "." + Base64.encodeURLSafe(SHA256.hmac(key: secret, message: Array(input.utf8)))
+            let token = signedToken(claims: claims, secret: secret)
             let signer = HS256Token(secret: secret)
             #expect(throws: (any Error).self) { try signer.verify(token, now: now) }
             if offsets.values.allSatisfy({ $0.int != nil }) {   // a minute of clock skew is allowed
                 #expect(throws: Never.self) { try signer.verify(token, now: now + 600 - HS256Token.clockSkew) }
             }
+            try await withTokenSigner(signer) {
+                try await expectRefusal(query: "?token=\(token)", reason: reason)
+            }
+        }
+
+        /// A token signed with `secret` whatever its claims (the demo's signer would not issue
+        /// some of them).
+        private func signedToken(claims: JSONObject, secret: [UInt8]) -> String {
+            let header: JSON = ["alg": "HS256", "typ": "JWT"]
+            let input = Base64.encodeURLSafe(header.serializedBytes()) + "." + Base64.encodeURLSafe(JSON.object(claims).serializedBytes())
+            return input + "." + Base64.encodeURLSafe(SHA256.hmac(key: secret, message: Array(input.utf8)))
+        }
+
+        /// Runs `body` with `signer` as the demo's token signer, then puts the previous one back,
+        /// also when `body` throws.
+        private func withTokenSigner(_ signer: HS256Token, _ body: () async throws -> Void) async throws {
             let saved = await MainActor.run { Demos.tokenSigner }
             await MainActor.run { Demos.tokenSigner = signer }
             do {
-                try await expectRefusal(query: "?token=\(token)", reason: reason)
+                try await body()
             } catch {
                 await MainActor.run { Demos.tokenSigner = saved }
                 throw error
