@@ -1,4 +1,3 @@
-import Glibc
 import Tina4
 
 extension Demos {
@@ -35,25 +34,8 @@ extension Demos {
         }
     }
 
-    /// Resident set size from `/proc/self/statm`, in MiB.
+    /// Resident set size in MiB (``ProcessStats/residentBytes()``, the figure `/metrics` reports).
     static func residentMegabytes() -> Double {
-        guard let file = fopen("/proc/self/statm", "r") else { return 0 }
-        defer { fclose(file) }
-        var size = 0, resident = 0
-        guard withUnsafeMutablePointer(to: &size, { s in
-            withUnsafeMutablePointer(to: &resident) { r in readTwoIntegers(file, s, r) }
-        }) else { return 0 }
-        return Double(resident * Int(sysconf(Int32(_SC_PAGESIZE)))) / 1_048_576
-    }
-
-    private static func readTwoIntegers(_ file: UnsafeMutablePointer<FILE>, _ a: UnsafeMutablePointer<Int>, _ b: UnsafeMutablePointer<Int>) -> Bool {
-        var line = [CChar](repeating: 0, count: 128)
-        guard fgets(&line, Int32(line.count), file) != nil else { return false }
-        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let fields = text.split(separator: " ")
-        guard fields.count >= 2, let first = Int(fields[0]), let second = Int(fields[1]) else { return false }
-        a.pointee = first
-        b.pointee = second
-        return true
+        Double(ProcessStats.residentBytes() ?? 0) / 1_048_576
     }
 }

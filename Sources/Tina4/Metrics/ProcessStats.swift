@@ -6,8 +6,9 @@ import Glibc
 /// ```swift
 /// let stats = ProcessStats.read()
 /// stats.residentBytes   // e.g. 9_437_184
+/// ProcessStats.residentBytes()   // the same figure alone (the /ws/private demo's get-status)
 /// ```
-struct ProcessStats: Sendable {
+public struct ProcessStats: Sendable {
     var residentBytes: Int?
     var openFileDescriptors: Int?
     /// User plus system time.
@@ -17,8 +18,8 @@ struct ProcessStats: Sendable {
         ProcessStats(residentBytes: residentBytes(), openFileDescriptors: openFileDescriptors(), cpuSeconds: cpuSeconds())
     }
 
-    /// `/proc/self/statm`: the second field is resident pages.
-    private static func residentBytes() -> Int? {
+    /// Resident memory in bytes, from `/proc/self/statm` (its second field is resident pages).
+    public static func residentBytes() -> Int? {
         guard let text = readSmallFile("/proc/self/statm") else { return nil }
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
